@@ -1,0 +1,60 @@
+// The sales and catalog file format v1: header rules, typed conversion of records, the
+// personal-data guard on values. The one place these rules live (shared/specs/sales-data.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "sightline/core/csv_reader.hpp"
+#include "sightline/plugin/data.hpp"
+
+namespace sightline::core {
+
+struct FormatError {
+    uint64_t line = 0;    // 1-based physical line; 0 for whole-file problems
+    size_t column = 0;    // 1-based column index; 0 when not about one column
+    std::string column_name;
+    std::string reason;
+    bool personal_data = false;  // raised by the personal-data guard
+};
+
+// A file is a catalog when its name starts with "catalog" (case-sensitive).
+plugin::FileKind file_kind_from_name(std::string_view file_name);
+
+struct FormatOptions {
+    bool allow_pii = false;
+};
+
+// Converts one file's records to typed values in LoadSpec column order.
+class FileFormat {
+public:
+    // Check the header. Errors (unknown, duplicate, missing required, PII-like, too many custom
+    // columns) are appended to errors; the result is usable only when none were added.
+    FileFormat(plugin::FileKind kind, const CsvRecord& header, const FormatOptions& options,
+               std::vector<FormatError>& errors);
+
+    plugin::FileKind kind() const { return kind_; }
+    // Fixed columns of the kind, then the file's custom columns in header order.
+    const std::vector<plugin::Column>& columns() const { return columns_; }
+
+    // Convert a record into out (columns().size() values). Returns false and appends errors
+    // (wrong field count, bad values, email-looking strings) when the record is invalid.
+    // String values in out point into record or into this object's scratch space: valid until
+    // the next call.
+    bool convert(const CsvRecord& record, plugin::Value* out, std::vector<FormatError>& errors);
+
+private:
+    plugin::FileKind kind_;
+    FormatOptions options_;
+    std::vector<plugin::Column> columns_;
+    std::vector<int> source_of_;  // for each column: index in the file's fields, or -1 if absent
+    size_t header_width_ = 0;
+    std::vector<std::string> column_names_in_file_;
+    std::string category_scratch_;
+    std::unordered_set<std::string> catalog_items_;  // catalogs only: an item listed twice is an error
+};
+
+}  // namespace sightline::core

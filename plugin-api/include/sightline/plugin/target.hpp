@@ -1,0 +1,79 @@
+// Kind "target": a tenant's database. One database (or file) per tenant: physical separation.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sightline/plugin/api.hpp"
+#include "sightline/plugin/data.hpp"
+
+namespace sightline::plugin {
+
+struct LoadSpec {
+    FileKind kind = FileKind::sales;
+    LoadMode mode = LoadMode::incremental;  // full: replace all sales lines atomically
+    std::vector<Column> columns;            // fixed columns of the kind, then custom columns
+};
+
+// One file's load. Rows are invisible to readers until commit(); destroying an uncommitted
+// transaction rolls it back (so does a crash).
+class LoadTransaction {
+public:
+    virtual ~LoadTransaction() = default;
+    // One row: exactly columns.size() values, in LoadSpec order.
+    virtual void append(const Value* values) = 0;
+    // Make the rows visible and record the file in the tenant's history, atomically.
+    virtual void commit(const FileRecord& record) = 0;
+};
+
+struct TenantStats {
+    uint64_t lines = 0;
+    uint64_t customers = 0;
+    std::string revenue = "0";  // exact decimal text of the sum of price
+    uint64_t catalog_items = 0;
+};
+
+// Read access for evaluators and reports: a row of a query result.
+class SqlRow {
+public:
+    virtual ~SqlRow() = default;
+    virtual size_t size() const = 0;
+    virtual bool is_null(size_t column) const = 0;
+    virtual int64_t get_int64(size_t column) const = 0;
+    virtual std::string_view get_text(size_t column) const = 0;
+};
+
+class TenantStore {
+public:
+    virtual ~TenantStore() = default;
+    // The loaded (not refused) file with these bytes, if any.
+    virtual std::optional<FileRecord> find_loaded(const std::string& sha256) = 0;
+    virtual std::unique_ptr<LoadTransaction> begin_load(const LoadSpec& spec) = 0;
+    // Record a file that was not loaded (duplicate or refused) in its own transaction.
+    virtual void record(const FileRecord& record) = 0;
+    // Every recorded file, oldest first.
+    virtual std::vector<FileRecord> history() = 0;
+    virtual TenantStats stats() = 0;
+    // Custom columns the tenant's data has had, with their types.
+    virtual std::vector<Column> custom_columns() = 0;
+    // Every sales line: the fixed sales columns then custom_columns(), in insertion order.
+    virtual void scan_sales(const std::function<void(const Value* row)>& fn) = 0;
+    // Run a read-only query in the target's dialect with bound parameters (never spliced text).
+    // Parameters and results use the exact encodings of data.hpp; customer ids as int64 bit
+    // patterns (get_int64 then cast to uint64).
+    virtual void query(const std::string& sql, const std::vector<Value>& params,
+                       const std::function<void(const SqlRow&)>& row) = 0;
+};
+
+class Target : public Plugin {
+public:
+    // The SQL dialect queries must use: "sqlite", "postgresql" or "greenplum".
+    virtual std::string dialect() const = 0;
+    // Open (creating on first use) the tenant's database. Safe to call from several threads.
+    virtual std::unique_ptr<TenantStore> open(const std::string& tenant) = 0;
+};
+
+}  // namespace sightline::plugin
