@@ -1,1 +1,83 @@
-int main() { return 0; }
+// sightline: the thin host. Reads a profile, loads plugins, wires them and runs jobs.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "sightline/plugin/api.hpp"
+
+namespace sightline::cli {
+
+namespace {
+
+const Command commands[] = {
+    {"plugins list", "list the plugins found, with refused ones and why", run_plugins_list},
+    {"plugins inspect", "show one plugin's descriptor and config schema", run_plugins_inspect},
+    {"profile check", "validate a profile without starting anything", run_profile_check},
+    {"load", "load sales or catalog files into a tenant's database", run_load},
+    {"tenant stats", "show a tenant's files, lines, customers and revenue", run_tenant_stats},
+    {"generate", "write a deterministic synthetic dataset", run_generate},
+    {"serve", "run the profile's intake and the load pipeline", run_serve},
+};
+
+void print_overview(std::ostream& out) {
+    out << "Usage: sightline <command> [options]\n\n"
+           "Sightline takes in tenants' ecommerce sales files, archives them and loads each\n"
+           "tenant's own database.\n\nCommands:\n";
+    for (const auto& c : commands) {
+        std::string name = c.name;
+        name.resize(18, ' ');
+        out << "  " << name << c.summary << "\n";
+    }
+    out << "\nRun 'sightline <command> --help' for a command's options.\n"
+           "Exit codes: 0 ok, 1 refused input, 2 usage error, 3 internal error.\n";
+}
+
+int dispatch(const std::vector<std::string>& argv) {
+    if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
+        print_overview(std::cout);
+        return argv.empty() ? usage : ok;
+    }
+    if (argv[0] == "--version") {
+        std::cout << "sightline " << SIGHTLINE_VERSION << " (plugin API " << SIGHTLINE_PLUGIN_API_MAJOR << "."
+                  << SIGHTLINE_PLUGIN_API_MINOR << ", ABI " << SIGHTLINE_ABI_TAG << ")\n";
+        return ok;
+    }
+    for (const auto& c : commands) {
+        const std::string name = c.name;
+        const auto space = name.find(' ');
+        if (space == std::string::npos) {
+            if (argv[0] == name) return c.run({argv.begin() + 1, argv.end()});
+        } else if (argv[0] == name.substr(0, space)) {
+            if (argv.size() >= 2 && argv[1] == name.substr(space + 1)) return c.run({argv.begin() + 2, argv.end()});
+        }
+    }
+    std::string group_hint;
+    for (const auto& c : commands) {
+        const std::string name = c.name;
+        if (name.rfind(argv[0] + " ", 0) == 0) group_hint += std::string(group_hint.empty() ? "" : ", ") + name;
+    }
+    if (!group_hint.empty()) throw UsageError("'" + argv[0] + "' needs a subcommand: " + group_hint);
+    throw UsageError("unknown command '" + argv[0] + "'");
+}
+
+}  // namespace
+
+}  // namespace sightline::cli
+
+int main(int argc, char** argv) {
+    using namespace sightline::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        return dispatch(args);
+    } catch (const UsageError& e) {
+        std::cerr << "sightline: " << e.what() << "\nTry 'sightline --help'.\n";
+        return usage;
+    } catch (const po::error& e) {
+        std::cerr << "sightline: " << e.what() << "\nTry 'sightline --help'.\n";
+        return usage;
+    } catch (const std::exception& e) {
+        std::cerr << "sightline: internal error: " << e.what() << "\n";
+        return internal;
+    }
+}

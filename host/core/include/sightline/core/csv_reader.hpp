@@ -2,6 +2,7 @@
 // Memory is bounded by the longest record, never by the file.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -44,7 +45,26 @@ public:
     uint64_t bytes_read() const { return bytes_read_; }
 
 private:
+    enum class Step : uint8_t { record, blank, need_more };
+    // Where a field's text is: in buffer_ from the record's first byte (unquoted values), or in
+    // scratch_ (quoted values, unescaped).
+    struct Span {
+        // A constructor, so that emplace_back writes in place (an aggregate temporary costs a
+        // store-forwarding stall per field in the hot loop).
+        Span(size_t offset, size_t length, bool quoted)
+            : offset(offset), length(length), quoted(quoted) {}
+        size_t offset;
+        size_t length;
+        bool quoted;
+    };
+
     bool fill();
+    void start();
+    Step parse(CsvRecord& record);
+    void finish(CsvRecord& record, const char* begin, size_t raw_length, const char* error,
+                size_t error_column);
+    void skip_oversized(CsvRecord& record);
+    bool blank(char c) const { return blank_[static_cast<unsigned char>(c)]; }
 
     ByteSource source_;
     char delimiter_;
@@ -55,7 +75,9 @@ private:
     uint64_t line_ = 1;
     uint64_t bytes_read_ = 0;
     std::string scratch_;  // unescaped field text of the current record
-    std::vector<std::pair<size_t, size_t>> spans_;
+    std::vector<Span> spans_;
+    std::array<bool, 256> stop_{};   // bytes that end an unquoted value: delimiter, '"', CR, LF
+    std::array<bool, 256> blank_{};  // bytes trimmed around unquoted values
 };
 
 }  // namespace sightline::core

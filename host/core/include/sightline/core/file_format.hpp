@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -47,14 +48,32 @@ public:
     bool convert(const CsvRecord& record, plugin::Value* out, std::vector<FormatError>& errors);
 
 private:
+    // How one column's cells are checked, beyond its type.
+    struct Rule {
+        bool required = false;
+        size_t min_chars = 0, max_chars = 0;  // strings; max 0 means no limit of its own
+        bool category = false;                // catalog category: canonicalised
+        bool quantity = false;                // sales quantity: 1 when absent or empty
+    };
+
+    void add_column(std::string name, plugin::ValueType type, const Rule& rule, int source);
+    void check_column_name(const CsvRecord& header, size_t index, size_t& custom_count,
+                           std::vector<FormatError>& errors);
+    bool convert_cell(size_t column, const CsvField& field, uint64_t line, plugin::Value& value,
+                      std::vector<FormatError>& errors);
+    bool convert_string(size_t column, std::string_view text, plugin::Value& value,
+                        std::string& reason);
+
     plugin::FileKind kind_;
     FormatOptions options_;
     std::vector<plugin::Column> columns_;
+    std::vector<Rule> rules_;     // parallel to columns_
     std::vector<int> source_of_;  // for each column: index in the file's fields, or -1 if absent
     size_t header_width_ = 0;
     std::vector<std::string> column_names_in_file_;
     std::string category_scratch_;
-    std::unordered_set<std::string> catalog_items_;  // catalogs only: an item listed twice is an error
+    // Catalogs only: an item listed twice is an error that names the line of the first.
+    std::unordered_map<std::string, uint64_t> catalog_items_;
 };
 
 }  // namespace sightline::core

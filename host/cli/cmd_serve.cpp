@@ -1,0 +1,94 @@
+// sightline serve --profile P [--drain]
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <mutex>
+
+#include "runtime_open.hpp"
+
+namespace sightline::cli {
+
+namespace {
+
+// Counts what passes through, for the summary at the end of a drain.
+class CountingSink : public plugin::UploadSink {
+public:
+    explicit CountingSink(plugin::UploadSink& next) : next_(next) {}
+    plugin::UploadResult submit(const plugin::Upload& upload) override {
+        plugin::UploadResult r = next_.submit(upload);
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++counts_[plugin::to_string(r.outcome)];
+        tenants_[upload.tenant] = true;
+        return r;
+    }
+    std::map<std::string, int> counts() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return counts_;
+    }
+    std::map<std::string, bool> tenants() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return tenants_;
+    }
+
+private:
+    plugin::UploadSink& next_;
+    std::mutex mutex_;
+    std::map<std::string, int> counts_;
+    std::map<std::string, bool> tenants_;
+};
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& args) {
+    po::options_description options("Options");
+    add_profile_options(options);
+    options.add_options()("drain", "process every upload pending now, then stop (instead of serving until a signal)");
+    po::variables_map vm;
+    if (!parse(args, "sightline serve --profile P [--drain]", options, {}, vm)) return ok;
+
+    // Signals are taken by sigwait below: block them before any plugin starts a thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    auto runtime = open_runtime(vm);
+    if (!runtime) return refused;
+    CountingSink sink(runtime->pipeline());
+    const auto& profile = runtime->profile();
+    runtime->log().event(plugin::LogLevel::info, "serve.started",
+                         {{"profile", profile.file}, {"tenants", std::to_string(profile.tenants.size())},
+                          {"transports", std::to_string(runtime->transports().size())},
+                          {"mode", vm.count("drain") ? "drain" : "serve"}});
+    if (vm.count("drain")) {
+        for (auto* t : runtime->transports()) t->drain(sink);
+    } else {
+        for (auto* t : runtime->transports()) t->start(sink);
+        int signal = 0;
+        sigwait(&signals, &signal);
+        runtime->log().event(plugin::LogLevel::info, "serve.stopping", {{"signal", strsignal(signal)}});
+        for (auto* t : runtime->transports()) t->stop();
+    }
+    const auto counts = sink.counts();
+    plugin::LogFields summary;
+    for (const auto& [outcome, n] : counts) summary[outcome] = std::to_string(n);
+    runtime->log().event(plugin::LogLevel::info, "serve.stopped", summary);
+    runtime->log().flush();
+    if (vm.count("drain")) {
+        int total = 0;
+        for (const auto& [outcome, n] : counts) total += n;
+        std::cout << "processed " << total << (total == 1 ? " upload" : " uploads");
+        for (const auto& [outcome, n] : counts) std::cout << ", " << n << " " << outcome;
+        std::cout << "\n";
+        for (const auto& [tenant, seen] : sink.tenants())
+            std::cout << "tenant " << tenant << ": see it with  sightline tenant stats --profile " << profile.file
+                      << " --tenant " << tenant << "\n";
+        return counts.count("refused") || counts.count("refused_pii") ? refused : ok;
+    }
+    return ok;
+}
+
+}  // namespace sightline::cli

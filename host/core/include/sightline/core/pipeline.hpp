@@ -1,0 +1,73 @@
+// The load pipeline, one place for every intake: stream a file -> CSV -> typed values ->
+// personal-data guard -> the tenant's target in one transaction -> the tenant's history.
+// The original bytes go to the archive as they stream by; they are kept for every file that
+// passes the guard and discarded for one that does not.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "sightline/core/event_log.hpp"
+#include "sightline/core/file_format.hpp"
+#include "sightline/core/profile.hpp"
+#include "sightline/plugin/archive.hpp"
+#include "sightline/plugin/target.hpp"
+#include "sightline/plugin/transport.hpp"
+
+namespace sightline::core {
+
+constexpr size_t max_reported_errors = 100;
+
+struct LoadRequest {
+    std::string tenant;
+    std::string path;  // local file to read
+    std::string name;  // file name as uploaded; defaults to the path's file name
+    plugin::LoadMode mode = plugin::LoadMode::incremental;
+    bool force_empty_full = false;  // allow a full upload without records (wipes the tenant)
+    std::string account, peer;      // for the log
+};
+
+struct LoadReport {
+    plugin::UploadOutcome outcome = plugin::UploadOutcome::retry;
+    plugin::FileRecord record;
+    std::vector<FormatError> errors;  // the first max_reported_errors
+    uint64_t error_count = 0;         // all of them
+    std::string message;              // one-line summary
+    double seconds = 0;
+};
+
+// Called now and then during a load: bytes read so far, file size.
+using ProgressFunction = std::function<void(uint64_t done, uint64_t total)>;
+
+class Pipeline : public plugin::UploadSink {
+public:
+    Pipeline(plugin::Archive& archive, plugin::Target& target, std::vector<TenantProfile> tenants,
+             EventLog& log, std::function<int64_t()> clock_us);
+
+    // Never throws for bad input; a failure of the archive or target gives outcome retry.
+    LoadReport process(const LoadRequest& request, const ProgressFunction& progress = {});
+
+    plugin::UploadResult submit(const plugin::Upload& upload) override;
+
+    // "file:line:column (name): reason" for one error.
+    static std::string describe(const std::string& file, const FormatError& e);
+
+private:
+    LoadReport run(const LoadRequest& request, const TenantProfile& tenant, const ProgressFunction& progress);
+    std::mutex& tenant_mutex(const std::string& tenant);
+
+    plugin::Archive& archive_;
+    plugin::Target& target_;
+    std::vector<TenantProfile> tenants_;
+    EventLog& log_;
+    std::function<int64_t()> clock_us_;
+    std::mutex mutexes_guard_;
+    std::map<std::string, std::unique_ptr<std::mutex>> tenant_mutexes_;
+};
+
+}  // namespace sightline::core

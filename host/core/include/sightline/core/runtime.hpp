@@ -1,0 +1,74 @@
+// Wiring: a profile's plugins found, checked, loaded and created, with the pipeline between them.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sightline/core/event_log.hpp"
+#include "sightline/core/pipeline.hpp"
+#include "sightline/core/plugin_loader.hpp"
+#include "sightline/core/profile.hpp"
+#include "sightline/plugin/archive.hpp"
+#include "sightline/plugin/evaluator.hpp"
+#include "sightline/plugin/service.hpp"
+#include "sightline/plugin/target.hpp"
+#include "sightline/plugin/transport.hpp"
+
+namespace sightline::core {
+
+using Clock = std::function<int64_t()>;  // microseconds since the epoch, UTC
+Clock system_clock();
+
+// A profile checked as far as it can be without starting anything: its own keys, then each
+// plugin section against the plugin's probed descriptor and config schema.
+struct CheckedProfile {
+    Profile profile;
+    std::map<std::string, PluginInfo> plugins;     // by role
+    std::map<std::string, nlohmann::json> configs;  // by role, defaults applied
+    std::vector<std::string> search_path;
+};
+
+CheckedProfile check_profile(const std::string& path, const std::string& cli_plugin_path,
+                             std::vector<ProfileError>& errors);
+
+// Thrown when the runtime cannot start; what() names the plugin or the profile problem.
+class StartupError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Runtime {
+public:
+    // Checks the profile, loads and creates every plugin. Throws StartupError.
+    Runtime(const std::string& profile_path, const std::string& cli_plugin_path, Clock clock = system_clock());
+    ~Runtime();
+
+    const Profile& profile() const { return checked_.profile; }
+    EventLog& log() { return *log_; }
+    const Clock& clock() const { return clock_; }
+    plugin::Archive& archive() { return *archive_; }
+    plugin::Target& target() { return *target_; }
+    const std::vector<plugin::Transport*>& transports() const { return transports_; }
+    Pipeline& pipeline() { return *pipeline_; }
+    // Plugin id of a role ("archive", "target", "transports[0]", ...).
+    std::string plugin_id(const std::string& role) const;
+
+private:
+    class Services;
+    CheckedProfile checked_;
+    Clock clock_;
+    std::unique_ptr<EventLog> log_;
+    std::vector<std::unique_ptr<Services>> services_;
+    std::vector<std::unique_ptr<plugin::Plugin>> instances_;  // destroyed in reverse order
+    plugin::Archive* archive_ = nullptr;
+    plugin::Target* target_ = nullptr;
+    std::vector<plugin::Transport*> transports_;
+    std::unique_ptr<Pipeline> pipeline_;
+};
+
+}  // namespace sightline::core

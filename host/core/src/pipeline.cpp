@@ -1,0 +1,308 @@
+#include "sightline/core/pipeline.hpp"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "sightline/core/csv_reader.hpp"
+#include "sightline/core/sha256.hpp"
+#include "sightline/core/timestamp.hpp"
+
+namespace sightline::core {
+
+using plugin::FileKind;
+using plugin::FileResult;
+using plugin::LoadMode;
+using plugin::LogLevel;
+using plugin::UploadOutcome;
+
+namespace {
+
+constexpr uint64_t progress_step = 4u << 20;  // report every 4 MiB
+
+// Closes the file descriptor on every path out.
+struct FileHandle {
+    int fd = -1;
+    ~FileHandle() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+std::string history_json(const std::string& tenant, const plugin::FileRecord& r) {
+    nlohmann::json j = {{"v", 1},
+                        {"type", "file"},
+                        {"tenant", tenant},
+                        {"name", r.name},
+                        {"sha256", r.sha256},
+                        {"kind", plugin::to_string(r.kind)},
+                        {"mode", plugin::to_string(r.mode)},
+                        {"result", plugin::to_string(r.result)},
+                        {"at", format_timestamp(r.at_us)},
+                        {"rows", r.rows},
+                        {"bytes", r.bytes}};
+    if (!r.detail.empty()) j["detail"] = r.detail;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string summarize(const std::string& file, const std::vector<FormatError>& errors, uint64_t count) {
+    std::string out;
+    const size_t shown = std::min<size_t>(errors.size(), 10);
+    for (size_t i = 0; i < shown; ++i) out += (i ? "\n" : "") + Pipeline::describe(file, errors[i]);
+    if (count > shown) out += "\n... and " + std::to_string(count - shown) + " more";
+    return out;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(plugin::Archive& archive, plugin::Target& target, std::vector<TenantProfile> tenants,
+                   EventLog& log, std::function<int64_t()> clock_us)
+    : archive_(archive), target_(target), tenants_(std::move(tenants)), log_(log), clock_us_(std::move(clock_us)) {}
+
+std::string Pipeline::describe(const std::string& file, const FormatError& e) {
+    std::string out = file;
+    if (e.line) out += ":" + std::to_string(e.line);
+    if (e.column) out += ":" + std::to_string(e.column);
+    if (!e.column_name.empty()) out += " (" + e.column_name + ")";
+    return out + ": " + e.reason;
+}
+
+std::mutex& Pipeline::tenant_mutex(const std::string& tenant) {
+    std::lock_guard<std::mutex> lock(mutexes_guard_);
+    auto& m = tenant_mutexes_[tenant];
+    if (!m) m = std::make_unique<std::mutex>();
+    return *m;
+}
+
+plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
+    LoadRequest request;
+    request.tenant = upload.tenant;
+    request.path = upload.path;
+    request.name = upload.name;
+    request.mode = upload.full ? LoadMode::full : LoadMode::incremental;
+    request.account = upload.account;
+    request.peer = upload.peer;
+    LoadReport report = process(request);
+    return plugin::UploadResult{report.outcome, report.message};
+}
+
+LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    LoadRequest request = in;
+    if (request.name.empty()) request.name = std::filesystem::path(request.path).filename().string();
+    request.name = std::filesystem::path(request.name).filename().string();  // never a folder
+
+    LoadReport report;
+    report.record.name = request.name;
+    const TenantProfile* tenant = nullptr;
+    for (const auto& t : tenants_)
+        if (t.id == request.tenant) tenant = &t;
+    if (!valid_tenant_id(request.tenant) || !tenant) {
+        report.outcome = UploadOutcome::refused;
+        report.message = "unknown tenant '" + request.tenant + "'";
+        log_.event(LogLevel::warn, "load.refused", {{"tenant", request.tenant}, {"file", request.name},
+                                                    {"reason", "unknown tenant"}});
+        return report;
+    }
+
+    std::lock_guard<std::mutex> lock(tenant_mutex(tenant->id));
+    log_.event(LogLevel::info, "load.started",
+               {{"tenant", tenant->id}, {"file", request.name}, {"mode", plugin::to_string(request.mode)},
+                {"account", request.account}, {"peer", request.peer}});
+    try {
+        report = run(request, *tenant, progress);
+    } catch (const std::exception& e) {
+        report.outcome = UploadOutcome::retry;
+        report.message = std::string("load failed and was rolled back: ") + e.what();
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    plugin::LogFields fields = {{"tenant", tenant->id},
+                                {"file", request.name},
+                                {"result", plugin::to_string(report.outcome)},
+                                {"seconds", std::to_string(report.seconds)}};
+    if (!report.record.sha256.empty()) fields["sha256"] = report.record.sha256;
+    switch (report.outcome) {
+        case UploadOutcome::loaded:
+            fields["rows"] = std::to_string(report.record.rows);
+            log_.event(LogLevel::info, "load.finished", fields);
+            break;
+        case UploadOutcome::duplicate: log_.event(LogLevel::info, "load.duplicate", fields); break;
+        case UploadOutcome::refused:
+        case UploadOutcome::refused_pii:
+            // Error texts may quote cell values: only their count and first position are logged.
+            fields["errors"] = std::to_string(report.error_count);
+            if (!report.errors.empty()) {
+                fields["first_error_line"] = std::to_string(report.errors[0].line);
+                fields["first_error_column"] = std::to_string(report.errors[0].column);
+            }
+            if (report.outcome == UploadOutcome::refused_pii) fields["kept"] = "no";
+            log_.event(LogLevel::warn, "load.refused", fields);
+            break;
+        case UploadOutcome::retry:
+            fields["reason"] = report.message;
+            log_.event(LogLevel::error, "load.failed", fields);
+            break;
+    }
+    return report;
+}
+
+LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant, const ProgressFunction& progress) {
+    LoadReport report;
+    plugin::FileRecord& record = report.record;
+    record.name = request.name;
+    record.kind = file_kind_from_name(request.name);
+    // Each catalog replaces the whole catalog, so it is recorded as a full load.
+    record.mode = record.kind == FileKind::catalog ? LoadMode::full : request.mode;
+
+    FileHandle file;
+    file.fd = ::open(request.path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (file.fd < 0 || fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        report.outcome = UploadOutcome::refused;
+        report.message = "cannot read " + request.path + ": " + (file.fd < 0 ? strerror(errno) : "not a regular file");
+        return report;
+    }
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+
+    std::unique_ptr<plugin::TenantStore> store = target_.open(tenant.id);
+    std::unique_ptr<plugin::ObjectWriter> object = archive_.create(tenant.id);
+    Sha256 sha;
+    uint64_t done = 0, next_progress = progress_step;
+    ByteSource source = [&](char* buffer, size_t wanted) -> size_t {
+        ssize_t n;
+        do {
+            n = ::read(file.fd, buffer, wanted);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) throw plugin::Error("cannot read " + request.path + ": " + strerror(errno));
+        const auto got = static_cast<size_t>(n);
+        sha.update(buffer, got);
+        object->write(buffer, got);
+        done += got;
+        if (progress && done >= next_progress) {
+            progress(done, size);
+            next_progress = done + progress_step;
+        }
+        return got;
+    };
+
+    uint64_t error_count = 0;
+    bool personal_data = false;
+    auto add_error = [&](FormatError e) {
+        ++error_count;
+        personal_data = personal_data || e.personal_data;
+        if (report.errors.size() < max_reported_errors) report.errors.push_back(std::move(e));
+    };
+
+    CsvReader reader(source, tenant.delimiter);
+    CsvRecord csv;
+    std::unique_ptr<FileFormat> format;
+    std::unique_ptr<plugin::LoadTransaction> transaction;
+    std::vector<plugin::Value> values;
+    std::vector<FormatError> record_errors;
+    FormatOptions options;
+    options.allow_pii = tenant.allow_pii;
+
+    if (!reader.next(csv)) {
+        add_error({0, 0, "", "the file is empty: a header line is required", false});
+    } else if (csv.malformed) {
+        add_error({csv.line, csv.error_column, "", csv.error, false});
+    } else {
+        format = std::make_unique<FileFormat>(record.kind, csv, options, record_errors);
+        for (auto& e : record_errors) add_error(std::move(e));
+        if (error_count) format.reset();  // a refused header leaves nothing to convert with
+        if (error_count == 0) {
+            plugin::LoadSpec spec;
+            spec.kind = record.kind;
+            spec.mode = record.mode;
+            spec.columns = format->columns();
+            values.resize(spec.columns.size());
+            transaction = store->begin_load(spec);
+        }
+    }
+
+    uint64_t rows = 0;
+    while (!personal_data && reader.next(csv)) {
+        if (csv.malformed) {
+            add_error({csv.line, csv.error_column, "", csv.error, false});
+        } else if (format) {
+            record_errors.clear();
+            if (format->convert(csv, values.data(), record_errors)) {
+                ++rows;
+                if (transaction) transaction->append(values.data());
+            } else {
+                for (auto& e : record_errors) add_error(std::move(e));
+            }
+        }
+        // Nothing of a file with an error is loaded: give the rows back to the database early.
+        if (error_count && transaction) transaction.reset();
+    }
+    // Personal data stops the read early; the bytes are never kept, so the rest is not needed.
+    if (progress) progress(done, size);
+    report.error_count = error_count;
+    record.bytes = done;
+    record.at_us = clock_us_();
+
+    if (personal_data) {
+        transaction.reset();
+        object.reset();  // discards what the archive received
+        report.outcome = UploadOutcome::refused_pii;
+        report.message = request.name + " refused by the personal-data guard and not kept: " +
+                         (report.errors.empty() ? std::string("personal data") : report.errors[0].reason);
+        return report;
+    }
+    record.sha256 = sha.hex();
+
+    if (error_count == 0 && record.kind == FileKind::sales && record.mode == LoadMode::full && rows == 0 &&
+        !request.force_empty_full) {
+        add_error({0, 0, "", "a full upload without records would remove all of the tenant's data; "
+                             "refused (force it to allow this)", false});
+        report.error_count = error_count;
+        transaction.reset();
+    }
+    if (error_count == 0 && record.kind == FileKind::sales && record.mode == LoadMode::incremental) {
+        if (auto previous = store->find_loaded(record.sha256)) {
+            transaction.reset();
+            object->commit(record.sha256);
+            record.result = FileResult::duplicate;
+            record.detail = "same bytes as '" + previous->name + "' loaded at " + format_timestamp(previous->at_us);
+            archive_.append_history(tenant.id, history_json(tenant.id, record));
+            store->record(record);
+            report.outcome = UploadOutcome::duplicate;
+            report.message = request.name + " is a duplicate: " + record.detail + "; not loaded again";
+            return report;
+        }
+    }
+    if (error_count > 0) {
+        transaction.reset();
+        object->commit(record.sha256);
+        record.result = FileResult::refused;
+        record.detail = summarize(request.name, report.errors, error_count);
+        archive_.append_history(tenant.id, history_json(tenant.id, record));
+        store->record(record);
+        report.outcome = UploadOutcome::refused;
+        report.message = request.name + " refused with " + std::to_string(error_count) +
+                         (error_count == 1 ? " error" : " errors") + "; nothing was loaded";
+        return report;
+    }
+    // Archive first: a crash after this point leaves the file pending and the archive holding
+    // bytes that a later run stores again as a no-op.
+    object->commit(record.sha256);
+    record.result = FileResult::loaded;
+    record.rows = rows;
+    archive_.append_history(tenant.id, history_json(tenant.id, record));
+    transaction->commit(record);
+    report.outcome = UploadOutcome::loaded;
+    report.message = "loaded " + std::to_string(rows) + (rows == 1 ? " line" : " lines") + " from " +
+                     request.name + (record.mode == LoadMode::full ? " (full upload: replaced all lines)" : "");
+    if (record.kind == FileKind::catalog)
+        report.message = "loaded catalog " + request.name + " with " + std::to_string(rows) + " items";
+    return report;
+}
+
+}  // namespace sightline::core

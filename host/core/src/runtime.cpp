@@ -1,0 +1,156 @@
+#include "sightline/core/runtime.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace sightline::core {
+
+using nlohmann::json;
+
+Clock system_clock() {
+    return [] {
+        using namespace std::chrono;
+        return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    };
+}
+
+CheckedProfile check_profile(const std::string& path, const std::string& cli_plugin_path,
+                             std::vector<ProfileError>& errors) {
+    CheckedProfile checked;
+    checked.profile = load_profile(path, errors);
+    checked.search_path = plugin_search_path(cli_plugin_path, checked.profile.plugin_path);
+    std::map<std::string, PluginInfo> probed;  // by file: probe each file once
+    for (const auto& section : checked.profile.plugins) {
+        ProfileError e;
+        e.file = path;
+        e.line = section.line;
+        e.key = section.role + ".plugin";
+        auto file = find_plugin(section.plugin, checked.search_path);
+        if (!file) {
+            std::string dirs;
+            for (const auto& d : checked.search_path) dirs += (dirs.empty() ? "" : ", ") + d;
+            e.message = "plugin '" + section.plugin + "' not found (looked for sightline-" + section.plugin +
+                        ".so in: " + dirs + ")";
+            errors.push_back(e);
+            continue;
+        }
+        auto it = probed.find(*file);
+        if (it == probed.end()) it = probed.emplace(*file, probe_plugin(*file)).first;
+        const PluginInfo& info = it->second;
+        if (!info.ok) {
+            e.message = "plugin '" + section.plugin + "' refused: " + info.refusal;
+            errors.push_back(e);
+            continue;
+        }
+        if (info.kind != section.kind) {
+            e.message = "plugin '" + section.plugin + "' is a " + info.kind + " plugin; " + section.role +
+                        " needs a " + section.kind + " plugin";
+            errors.push_back(e);
+            continue;
+        }
+        checked.plugins[section.role] = info;
+        checked.configs[section.role] = validate_config(section.config, info.schema, path,
+                                                        section.role + ".config", errors);
+    }
+    return checked;
+}
+
+// Host services for one plugin instance: its log lines carry the instance's role and plugin id.
+class Runtime::Services : public plugin::HostServices {
+public:
+    Services(Runtime& runtime, std::string role, std::string plugin)
+        : runtime_(runtime), role_(std::move(role)), plugin_(std::move(plugin)) {}
+
+    void log(plugin::LogLevel level, std::string_view event, const plugin::LogFields& fields) override {
+        plugin::LogFields all = fields;
+        all["plugin"] = plugin_;
+        runtime_.log().event(level, event, all);
+    }
+
+    std::string state_dir() override {
+        std::string name = role_;
+        for (char& c : name)
+            if (c == '[' || c == ']') c = '_';
+        fs::path dir = fs::path(runtime_.profile().state_dir) / "plugins" / name;
+        fs::create_directories(dir);
+        ::chmod(dir.c_str(), 0700);
+        return dir.string();
+    }
+
+    int64_t now_us() override { return runtime_.clock()(); }
+
+    std::vector<std::string> tenants() override {
+        std::vector<std::string> out;
+        for (const auto& t : runtime_.profile().tenants) out.push_back(t.id);
+        return out;
+    }
+
+private:
+    Runtime& runtime_;
+    std::string role_;
+    std::string plugin_;
+};
+
+Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_path, Clock clock)
+    : clock_(std::move(clock)) {
+    std::vector<ProfileError> errors;
+    checked_ = check_profile(profile_path, cli_plugin_path, errors);
+    if (!errors.empty()) {
+        std::string text = "the profile has " + std::to_string(errors.size()) +
+                           (errors.size() == 1 ? " error:" : " errors:");
+        for (const auto& e : errors) text += "\n  " + e.to_string();
+        throw StartupError(text);
+    }
+    const Profile& p = checked_.profile;
+    if (!p.log.file.empty()) fs::create_directories(fs::path(p.log.file).parent_path().empty() ? "." : fs::path(p.log.file).parent_path());
+    log_ = std::make_unique<EventLog>(p.log.format, p.log.level, p.log.file);
+    fs::create_directories(p.state_dir);
+
+    for (const auto& section : p.plugins) {
+        const PluginInfo& info = checked_.plugins.at(section.role);
+        try {
+            const LoadedPlugin& loaded = load_plugin(info.file);
+            services_.push_back(std::make_unique<Services>(*this, section.role, info.id));
+            plugin::CreateContext context;
+            context.host = services_.back().get();
+            context.config_json = checked_.configs.at(section.role).dump();
+            context.instance_name = section.role;
+            std::unique_ptr<plugin::Plugin> instance = loaded.create(context);
+            plugin::Plugin* raw = instance.get();
+            instances_.push_back(std::move(instance));
+            bool fits = false;
+            if (section.kind == "archive") fits = (archive_ = dynamic_cast<plugin::Archive*>(raw)) != nullptr;
+            else if (section.kind == "target") fits = (target_ = dynamic_cast<plugin::Target*>(raw)) != nullptr;
+            else if (section.kind == "transport") {
+                auto* t = dynamic_cast<plugin::Transport*>(raw);
+                if (t) transports_.push_back(t);
+                fits = t != nullptr;
+            } else if (section.kind == "evaluator") fits = dynamic_cast<plugin::Evaluator*>(raw) != nullptr;
+            else if (section.kind == "service") fits = dynamic_cast<plugin::Service*>(raw) != nullptr;
+            if (!fits)
+                throw plugin::Error("plugin '" + info.id + "' declares kind " + info.kind +
+                                    " but its object does not implement that interface");
+            log_->event(plugin::LogLevel::debug, "plugin.started",
+                        {{"plugin", info.id}, {"role", section.role}, {"version", info.version}});
+        } catch (const std::exception& e) {
+            throw StartupError(std::string(e.what()) + " (" + section.role + " in " + profile_path + ")");
+        }
+    }
+    pipeline_ = std::make_unique<Pipeline>(*archive_, *target_, p.tenants, *log_, clock_);
+}
+
+Runtime::~Runtime() {
+    pipeline_.reset();
+    while (!instances_.empty()) instances_.pop_back();
+}
+
+std::string Runtime::plugin_id(const std::string& role) const {
+    auto it = checked_.plugins.find(role);
+    return it == checked_.plugins.end() ? "" : it->second.id;
+}
+
+}  // namespace sightline::core

@@ -1,0 +1,113 @@
+#include "custom_columns.hpp"
+
+#include <algorithm>
+
+#include "sightline/plugin/api.hpp"
+
+namespace sightline::target_sqlite {
+
+using sightline::plugin::Column;
+using sightline::plugin::Error;
+using sightline::plugin::ValueType;
+
+const ColumnRegistry kSalesColumns{"custom_columns", "sale_lines", "custom columns"};
+const ColumnRegistry kCatalogColumns{"catalog_custom_columns", "catalog_items",
+                                     "catalog custom columns"};
+
+namespace {
+
+bool prefix_matches(char prefix, ValueType type) {
+    switch (prefix) {
+        case 's': return type == ValueType::string;
+        case 'i': return type == ValueType::int64;
+        case 'f': return type == ValueType::decimal;
+        case 'd': return type == ValueType::timestamp;
+        default: return false;
+    }
+}
+
+ValueType parse_type(std::string_view text, const std::string& column) {
+    for (ValueType type : {ValueType::string, ValueType::int64, ValueType::decimal,
+                           ValueType::timestamp}) {
+        if (text == sightline::plugin::to_string(type)) return type;
+    }
+    throw Error("custom column '" + column + "' has unknown type '" + std::string(text) +
+                "' in the database");
+}
+
+const char* sql_type(ValueType type) { return type == ValueType::string ? "TEXT" : "INTEGER"; }
+
+}  // namespace
+
+std::string quote_identifier(const std::string& name) { return "\"" + name + "\""; }
+
+void check_custom_column(const Column& column) {
+    const std::string& name = column.name;
+    bool ok = name.size() >= 3 && name.size() <= 50 && name[1] == '_';
+    for (size_t i = 2; ok && i < name.size(); ++i) {
+        const char c = name[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }
+    if (!ok) throw Error("invalid custom column name '" + name + "'");
+    if (!prefix_matches(name[0], column.type)) {
+        throw Error("custom column '" + name + "' cannot hold values of type " +
+                    sightline::plugin::to_string(column.type));
+    }
+}
+
+std::vector<Column> read_custom_columns(Connection& db, const ColumnRegistry& registry) {
+    Statement st(db, std::string("SELECT name, type FROM ") + registry.registry_table +
+                         " ORDER BY rowid");
+    std::vector<Column> columns;
+    while (st.step()) {
+        std::string name = st.column_string(0);
+        const ValueType type = parse_type(st.column_text(1), name);
+        columns.push_back(Column{std::move(name), type});
+    }
+    return columns;
+}
+
+bool add_custom_columns(Connection& db, const ColumnRegistry& registry,
+                        const std::vector<Column>& wanted, int64_t file_id) {
+    const std::vector<Column> existing = read_custom_columns(db, registry);
+    std::vector<Column> missing;
+    for (const auto& column : wanted) {
+        check_custom_column(column);
+        const auto known = std::find_if(existing.begin(), existing.end(),
+                                        [&](const Column& c) { return c.name == column.name; });
+        if (known != existing.end()) {
+            // Cannot happen with valid names (the prefix fixes the type); guards a corrupt registry.
+            if (known->type != column.type) {
+                throw Error("custom column '" + column.name + "' is " +
+                            sightline::plugin::to_string(known->type) + " in the tenant's data");
+            }
+            continue;
+        }
+        const bool repeated = std::any_of(missing.begin(), missing.end(),
+                                          [&](const Column& c) { return c.name == column.name; });
+        if (repeated) throw Error("custom column '" + column.name + "' appears twice in the file");
+        missing.push_back(column);
+    }
+    if (missing.empty()) return false;
+    if (existing.size() + missing.size() > kMaxCustomColumns) {
+        throw Error(std::string("tenant has reached ") + std::to_string(kMaxCustomColumns) + " " +
+                    registry.what + " (has " + std::to_string(existing.size()) + ", the file adds " +
+                    std::to_string(missing.size()) + ", first new one '" + missing.front().name +
+                    "')");
+    }
+
+    Statement insert(db, std::string("INSERT INTO ") + registry.registry_table +
+                             " (name, type, first_file_id) VALUES (?1, ?2, ?3)");
+    for (const auto& column : missing) {
+        db.exec(std::string("ALTER TABLE ") + registry.data_table + " ADD COLUMN " +
+                quote_identifier(column.name) + " " + sql_type(column.type));
+        insert.reset();
+        insert.bind_text(1, column.name);
+        insert.bind_text(2, sightline::plugin::to_string(column.type));
+        insert.bind_int64(3, file_id);
+        insert.step();
+    }
+    return true;
+}
+
+}  // namespace sightline::target_sqlite

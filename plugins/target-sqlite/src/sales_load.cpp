@@ -1,0 +1,92 @@
+// Loading a sales file: the hot path of the plugin (one prepared INSERT, no per-row allocation).
+#include <vector>
+
+#include "custom_columns.hpp"
+#include "customer_key.hpp"
+#include "load_base.hpp"
+#include "load_transaction.hpp"
+#include "schema.hpp"
+
+namespace sightline::target_sqlite {
+
+using sightline::plugin::Column;
+using sightline::plugin::LoadMode;
+using sightline::plugin::LoadSpec;
+using sightline::plugin::Value;
+using sightline::plugin::ValueType;
+
+namespace {
+
+constexpr int64_t kOneMillionth = 1000000;  // quantity 1, the default
+
+const char* const kRequired[] = {"order", "timestamp", "customer", "item", "price"};
+
+class SalesLoad final : public LoadBase {
+public:
+    SalesLoad(std::shared_ptr<Connection> db, const LoadSpec& spec)
+        : LoadBase(std::move(db), spec.kind, spec.mode) {
+        const std::vector<Column> custom(spec.columns.begin() + sightline::plugin::sales_fixed_columns,
+                                         spec.columns.end());
+        if (add_custom_columns(this->db(), kSalesColumns, custom, file_id())) {
+            rebuild_sales_view(this->db(), read_custom_columns(this->db(), kSalesColumns));
+        }
+        // Readers on other connections keep seeing the old lines until COMMIT (WAL snapshot).
+        if (spec.mode == LoadMode::full) this->db().exec("DELETE FROM sale_lines");
+        rebuild_indexes_ = this->db().query_int64("SELECT NOT EXISTS (SELECT 1 FROM sale_lines)");
+        if (rebuild_indexes_) drop_sale_line_indexes(this->db());
+
+        std::string sql =
+            "INSERT INTO sale_lines (file_id, order_id, ts, customer, item, price, quantity";
+        std::string params = "?1, ?2, ?3, ?4, ?5, ?6, ?7";
+        int index = 8;
+        for (const auto& column : custom) {
+            sql += ", " + quote_identifier(column.name);
+            params += ", ?" + std::to_string(index++);
+            custom_types_.push_back(column.type);
+        }
+        sql += ") VALUES (" + params + ")";
+        insert_ = Statement(this->db(), sql);
+        insert_.bind_int64(1, file_id());
+    }
+
+    void append(const Value* values) override {
+        check_open();
+        for (size_t c = 0; c < 5; ++c) {
+            if (!values[c].present) {
+                fail_row(std::string("no value for the required column '") + kRequired[c] + "'");
+            }
+        }
+        sqlite3_stmt* st = insert_.get();
+        const Value& quantity = values[5];
+        int rc = bind_text_static(st, 2, values[0].s);
+        rc |= sqlite3_bind_int64(st, 3, values[1].i);
+        rc |= sqlite3_bind_int64(st, 4, encode_customer(values[2].u));
+        rc |= bind_text_static(st, 5, values[3].s);
+        rc |= sqlite3_bind_int64(st, 6, values[4].i);
+        rc |= sqlite3_bind_int64(st, 7, quantity.present ? quantity.i : kOneMillionth);
+        rc |= bind_custom_values(st, 8, custom_types_, values + sightline::plugin::sales_fixed_columns);
+        if (rc != SQLITE_OK) fail_insert(st, rc);
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE) fail_insert(st, rc);
+        sqlite3_reset(st);
+        ++rows_;
+    }
+
+private:
+    void before_commit() override {
+        if (rebuild_indexes_) create_sale_line_indexes(db());
+    }
+
+    Statement insert_;
+    std::vector<ValueType> custom_types_;
+    bool rebuild_indexes_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<sightline::plugin::LoadTransaction> begin_sales_load(std::shared_ptr<Connection> db,
+                                                                     const LoadSpec& spec) {
+    return std::make_unique<SalesLoad>(std::move(db), spec);
+}
+
+}  // namespace sightline::target_sqlite

@@ -1,0 +1,84 @@
+#include "sqlite_target.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "db.hpp"
+#include "schema.hpp"
+#include "sql_functions.hpp"
+#include "tenant_id.hpp"
+#include "tenant_store.hpp"
+
+namespace sightline::target_sqlite {
+
+using sightline::plugin::Error;
+
+namespace {
+
+void configure(Connection& db, const TargetConfig& config) {
+    // First, so that the pragmas below already wait for a concurrent writer.
+    sqlite3_busy_timeout(db.get(), static_cast<int>(config.busy_timeout_ms));
+    // WAL: readers keep their snapshot while a load writes, and a crash rolls back cleanly.
+    const std::string mode = db.query_text("PRAGMA journal_mode = WAL");
+    if (mode != "wal") {
+        throw Error("cannot switch the " + db.label() + " database to WAL mode (got '" + mode +
+                    "'); is the folder on a local file system?");
+    }
+    db.exec(config.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    // Negative cache_size means KiB. Index builds sort in memory rather than in temp files.
+    db.exec("PRAGMA cache_size = -" + std::to_string(config.cache_size_mib * 1024));
+    db.exec("PRAGMA temp_store = MEMORY");
+    register_sql_functions(db.get());
+}
+
+// SQLite creates files 0644; tenant data is for the service user only. The -wal and -shm files
+// that SQLite creates later take the permissions of the database file.
+bool create_private_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+        return true;
+    }
+    if (errno == EEXIST) return false;
+    throw Error("cannot create tenant database " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+SqliteTarget::SqliteTarget(TargetConfig config, sightline::plugin::HostServices* host)
+    : config_(std::move(config)), host_(host) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(config_.dir, ec)) {
+        fs::create_directories(config_.dir, ec);
+        if (!ec) fs::permissions(config_.dir, fs::perms::owner_all, ec);
+        if (ec) throw Error("cannot create the databases folder " + config_.dir + ": " + ec.message());
+    }
+}
+
+std::string SqliteTarget::database_path(const std::string& tenant) const {
+    return config_.dir + "/" + tenant + ".sqlite";
+}
+
+std::unique_ptr<sightline::plugin::TenantStore> SqliteTarget::open(const std::string& tenant) {
+    if (!valid_tenant_id(tenant)) {
+        throw Error("invalid tenant id '" + tenant + "' (expected [a-z0-9][a-z0-9_-]{0,63})");
+    }
+    const std::string path = database_path(tenant);
+    const bool created = create_private_file(path);
+    auto db = std::make_shared<Connection>(path, "tenant '" + tenant + "'");
+    configure(*db, config_);
+    migrate(*db);
+    if (created && host_) {
+        host_->log(sightline::plugin::LogLevel::info, "target.tenant_database_created",
+                   {{"tenant", tenant}, {"path", path}});
+    }
+    return std::make_unique<SqliteTenantStore>(std::move(db));
+}
+
+}  // namespace sightline::target_sqlite

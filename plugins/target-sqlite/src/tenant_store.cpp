@@ -1,0 +1,188 @@
+#include "tenant_store.hpp"
+
+#include <optional>
+
+#include "custom_columns.hpp"
+#include "customer_key.hpp"
+#include "files_table.hpp"
+#include "load_transaction.hpp"
+#include "sightline/plugin/api.hpp"
+
+namespace sightline::target_sqlite {
+
+using sightline::plugin::Column;
+using sightline::plugin::Error;
+using sightline::plugin::FileRecord;
+using sightline::plugin::FileResult;
+using sightline::plugin::SqlRow;
+using sightline::plugin::TenantStats;
+using sightline::plugin::Value;
+
+SqliteTenantStore::SqliteTenantStore(std::shared_ptr<Connection> db) : db_(std::move(db)) {}
+
+std::optional<FileRecord> SqliteTenantStore::find_loaded(const std::string& sha256) {
+    return find_loaded_file(*db_, sha256);
+}
+
+std::unique_ptr<sightline::plugin::LoadTransaction> SqliteTenantStore::begin_load(
+    const sightline::plugin::LoadSpec& spec) {
+    return target_sqlite::begin_load(db_, spec);
+}
+
+void SqliteTenantStore::record(const FileRecord& record) {
+    if (record.result == FileResult::loaded) {
+        throw Error("record() is for files that were not loaded; a loaded file is recorded by "
+                    "LoadTransaction::commit()");
+    }
+    if (db_->load_active) {
+        throw Error("record() cannot run while a load is open on the same " + db_->label() +
+                    " store");
+    }
+    db_->exec("BEGIN IMMEDIATE");
+    try {
+        insert_file(*db_, record);
+        db_->exec("COMMIT");
+    } catch (...) {
+        rollback_quietly(*db_);
+        throw;
+    }
+}
+
+std::vector<FileRecord> SqliteTenantStore::history() { return read_files(*db_); }
+
+TenantStats SqliteTenantStore::stats() {
+    TenantStats stats;
+    // One statement, so that all three figures come from the same snapshot.
+    Statement st(*db_,
+                 "SELECT (SELECT count(*) FROM sale_lines), "
+                 "(SELECT count(DISTINCT customer) FROM sale_lines), "
+                 "(SELECT sl_sum_exact(price) FROM sale_lines), "
+                 "(SELECT count(*) FROM catalog_items)");
+    if (st.step()) {
+        stats.lines = static_cast<uint64_t>(st.column_int64(0));
+        stats.customers = static_cast<uint64_t>(st.column_int64(1));
+        stats.revenue = st.column_string(2);
+        stats.catalog_items = static_cast<uint64_t>(st.column_int64(3));
+    }
+    return stats;
+}
+
+std::vector<Column> SqliteTenantStore::custom_columns() {
+    return read_custom_columns(*db_, kSalesColumns);
+}
+
+void SqliteTenantStore::scan_sales(const std::function<void(const Value* row)>& fn) {
+    // The column list and the scan must see the same schema: read both in one transaction.
+    const bool own_transaction = !db_->in_transaction();
+    if (own_transaction) db_->exec("BEGIN");
+    try {
+        const std::vector<Column> custom = read_custom_columns(*db_, kSalesColumns);
+        std::string sql = "SELECT order_id, ts, customer, item, price, quantity";
+        for (const auto& column : custom) sql += ", " + quote_identifier(column.name);
+        sql += " FROM sale_lines ORDER BY id";
+        Statement st(*db_, sql);
+
+        std::vector<Value> row(sightline::plugin::sales_fixed_columns + custom.size());
+        for (auto& value : row) value.present = true;
+        while (st.step()) {
+            row[0].s = st.column_text(0);
+            row[1].i = st.column_int64(1);
+            row[2].u = decode_customer(st.column_int64(2));
+            row[3].s = st.column_text(3);
+            row[4].i = st.column_int64(4);
+            row[5].i = st.column_int64(5);
+            for (size_t c = 0; c < custom.size(); ++c) {
+                const int column = static_cast<int>(sightline::plugin::sales_fixed_columns + c);
+                Value& value = row[sightline::plugin::sales_fixed_columns + c];
+                value = Value{};
+                if (st.is_null(column)) continue;
+                value.present = true;
+                if (custom[c].type == sightline::plugin::ValueType::string) {
+                    value.s = st.column_text(column);
+                } else {
+                    value.i = st.column_int64(column);
+                }
+            }
+            fn(row.data());
+        }
+    } catch (...) {
+        if (own_transaction) rollback_quietly(*db_);
+        throw;
+    }
+    if (own_transaction) db_->exec("COMMIT");
+}
+
+namespace {
+
+class StatementRow final : public SqlRow {
+public:
+    explicit StatementRow(const Statement& st) : st_(st) {}
+    size_t size() const override { return static_cast<size_t>(sqlite3_column_count(st_.get())); }
+    bool is_null(size_t column) const override { return st_.is_null(checked(column)); }
+    int64_t get_int64(size_t column) const override { return st_.column_int64(checked(column)); }
+    std::string_view get_text(size_t column) const override {
+        return st_.column_text(checked(column));
+    }
+
+private:
+    int checked(size_t column) const {
+        if (column >= size()) {
+            throw Error("query result has " + std::to_string(size()) + " columns; column " +
+                        std::to_string(column) + " does not exist");
+        }
+        return static_cast<int>(column);
+    }
+    const Statement& st_;
+};
+
+int read_only_authorizer(void*, int action, const char*, const char*, const char*, const char*) {
+    switch (action) {
+        case SQLITE_SELECT:
+        case SQLITE_READ:
+        case SQLITE_FUNCTION:
+        case SQLITE_RECURSIVE: return SQLITE_OK;
+        default: return SQLITE_DENY;
+    }
+}
+
+}  // namespace
+
+void SqliteTenantStore::query(const std::string& sql, const std::vector<Value>& params,
+                              const std::function<void(const SqlRow&)>& row) {
+    // The evaluator's SQL must not change the tenant's data behind the load protocol, nor end a
+    // transaction, attach files or set pragmas: sqlite3_stmt_readonly() allows some of those, so
+    // an authorizer limits the statement to reading while it is compiled.
+    sqlite3_set_authorizer(db_->get(), read_only_authorizer, nullptr);
+    std::optional<Statement> prepared;
+    try {
+        prepared.emplace(*db_, sql);
+    } catch (...) {
+        sqlite3_set_authorizer(db_->get(), nullptr, nullptr);
+        throw;
+    }
+    sqlite3_set_authorizer(db_->get(), nullptr, nullptr);
+    Statement& st = *prepared;
+    if (!sqlite3_stmt_readonly(st.get())) {
+        throw Error("query(): only read-only statements are allowed");
+    }
+    const int expected = sqlite3_bind_parameter_count(st.get());
+    if (expected != static_cast<int>(params.size())) {
+        throw Error("query(): the statement has " + std::to_string(expected) +
+                    " parameters; got " + std::to_string(params.size()) + " values");
+    }
+    for (size_t p = 0; p < params.size(); ++p) {
+        const Value& value = params[p];
+        const int index = static_cast<int>(p + 1);
+        if (!value.present) {
+            st.bind_null(index);
+        } else if (value.s.data() != nullptr) {
+            st.bind_text(index, value.s);  // params outlive the call
+        } else {
+            st.bind_int64(index, value.i);
+        }
+    }
+    const StatementRow current(st);
+    while (st.step()) row(current);
+}
+
+}  // namespace sightline::target_sqlite

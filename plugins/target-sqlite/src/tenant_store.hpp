@@ -1,0 +1,33 @@
+// TenantStore over one SQLite connection to <dir>/<tenant>.sqlite.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "db.hpp"
+#include "sightline/plugin/target.hpp"
+
+namespace sightline::target_sqlite {
+
+// Not thread-safe: use one store per thread (Target::open is cheap). A LoadTransaction shares the
+// store's connection, keeps it alive, and while it is open the store's reads see its rows.
+class SqliteTenantStore final : public sightline::plugin::TenantStore {
+public:
+    explicit SqliteTenantStore(std::shared_ptr<Connection> db);
+
+    std::optional<sightline::plugin::FileRecord> find_loaded(const std::string& sha256) override;
+    std::unique_ptr<sightline::plugin::LoadTransaction> begin_load(
+        const sightline::plugin::LoadSpec& spec) override;
+    void record(const sightline::plugin::FileRecord& record) override;
+    std::vector<sightline::plugin::FileRecord> history() override;
+    sightline::plugin::TenantStats stats() override;
+    std::vector<sightline::plugin::Column> custom_columns() override;
+    void scan_sales(const std::function<void(const sightline::plugin::Value* row)>& fn) override;
+    void query(const std::string& sql, const std::vector<sightline::plugin::Value>& params,
+               const std::function<void(const sightline::plugin::SqlRow&)>& row) override;
+
+private:
+    std::shared_ptr<Connection> db_;
+};
+
+}  // namespace sightline::target_sqlite

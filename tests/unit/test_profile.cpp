@@ -1,0 +1,163 @@
+// Profile loading and plugin-config validation: every error names file, line and key.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sightline/core/config_schema.hpp"
+#include "sightline/core/profile.hpp"
+
+namespace fs = std::filesystem;
+using namespace sightline::core;
+
+namespace {
+
+std::string write_profile(const std::string& text) {
+    static int n = 0;
+    fs::path p = fs::temp_directory_path() / ("sightline_profile_test_" + std::to_string(getpid()) + "_" +
+                                              std::to_string(n++) + ".yaml");
+    std::ofstream(p) << text;
+    return p.string();
+}
+
+const char* minimal = R"(version: 1
+archive:
+  plugin: archive-fs
+  config: {root: ./a}
+target:
+  plugin: target-sqlite
+tenants:
+  - id: acme
+    delimiter: ";"
+  - id: beta
+    allow_pii: true
+)";
+
+}  // namespace
+
+TEST(Profile, MinimalProfileLoads) {
+    std::vector<ProfileError> errors;
+    Profile p = load_profile(write_profile(minimal), errors);
+    ASSERT_TRUE(errors.empty()) << errors[0].to_string();
+    ASSERT_EQ(p.tenants.size(), 2u);
+    EXPECT_EQ(p.tenants[0].delimiter, ';');
+    EXPECT_FALSE(p.tenants[0].allow_pii);
+    EXPECT_TRUE(p.tenants[1].allow_pii);
+    EXPECT_EQ(p.tenants[1].active_days, 90);
+    ASSERT_NE(p.section("archive"), nullptr);
+    EXPECT_EQ(p.section("archive")->plugin, "archive-fs");
+    EXPECT_EQ(p.section("target")->kind, "target");
+}
+
+TEST(Profile, UnknownKeyNamesLineAndAllowedKeys) {
+    std::vector<ProfileError> errors;
+    std::string text = minimal;
+    text += "tenantz: []\n";
+    load_profile(write_profile(text), errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "tenantz");
+    EXPECT_EQ(errors[0].line, 12);
+    EXPECT_NE(errors[0].message.find("allowed keys: version, state_dir"), std::string::npos);
+}
+
+TEST(Profile, TenantIdThatEscapesIsRefused) {
+    std::vector<ProfileError> errors;
+    std::string text = minimal;
+    text.replace(text.find("id: beta"), 8, "id: ../x");
+    load_profile(write_profile(text), errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "tenants[1].id");
+    EXPECT_EQ(errors[0].line, 10);
+    EXPECT_NE(errors[0].message.find("'../x' is not allowed"), std::string::npos);
+    EXPECT_FALSE(valid_tenant_id("../x"));
+    EXPECT_FALSE(valid_tenant_id("A"));
+    EXPECT_FALSE(valid_tenant_id(""));
+    EXPECT_TRUE(valid_tenant_id("shop-1_b"));
+}
+
+TEST(Profile, BadValuesAreReportedWithKeys) {
+    std::vector<ProfileError> errors;
+    load_profile(write_profile(R"(version: 1
+archive: {plugin: archive-fs}
+target: {config: {}}
+tenants:
+  - id: a
+    delimiter: ":"
+    allow_pii: maybe
+  - id: a
+)"),
+                 errors);
+    std::vector<std::string> keys;
+    for (auto& e : errors) keys.push_back(e.key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"target.plugin", "tenants[0].delimiter", "tenants[0].allow_pii",
+                                              "tenants[1].id"}));
+}
+
+TEST(Profile, NotYamlGivesLine) {
+    std::vector<ProfileError> errors;
+    load_profile(write_profile("version: 1\ntenants: [a\n"), errors);
+    ASSERT_FALSE(errors.empty());
+    EXPECT_GT(errors[0].line, 0);
+    EXPECT_NE(errors[0].message.find("not valid YAML"), std::string::npos);
+}
+
+TEST(Profile, AllowListRefusesOtherPlugins) {
+    std::vector<ProfileError> errors;
+    std::string text = minimal;
+    text += "plugins:\n  allow: [archive-fs]\n";
+    load_profile(write_profile(text), errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "target.plugin");
+    EXPECT_NE(errors[0].message.find("not in plugins.allow"), std::string::npos);
+}
+
+TEST(ConfigSchema, TypesDefaultsUnknownAndRequired) {
+    auto schema = nlohmann::json::parse(R"({
+      "root": {"type": "string", "required": true},
+      "level": {"type": "integer", "default": 3, "minimum": 1, "maximum": 19},
+      "fsync": {"type": "boolean", "default": true},
+      "mode": {"type": "string", "default": "zstd", "enum": ["none", "zstd"]}
+    })");
+    std::vector<ProfileError> errors;
+    YAML::Node node = YAML::Load("level: 7\nfsync: no\n");
+    auto config = validate_config(node, schema, "p.yaml", "archive.config", errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "archive.config.root");
+    EXPECT_EQ(errors[0].message, "required key is missing");
+    EXPECT_EQ(config["level"], 7);
+    EXPECT_EQ(config["fsync"], false);
+    EXPECT_EQ(config["mode"], "zstd");
+
+    errors.clear();
+    node = YAML::Load("root: x\nlevel: 40\nmode: gzip\nfsinc: true\n");
+    validate_config(node, schema, "p.yaml", "archive.config", errors);
+    ASSERT_EQ(errors.size(), 3u);
+    EXPECT_EQ(errors[0].key, "archive.config.level");
+    EXPECT_EQ(errors[0].line, 2);
+    EXPECT_EQ(errors[1].key, "archive.config.mode");
+    EXPECT_EQ(errors[2].key, "archive.config.fsinc");
+    EXPECT_NE(errors[2].message.find("allowed keys: fsync, level, mode, root"), std::string::npos);
+}
+
+TEST(ConfigSchema, EnvironmentSubstitution) {
+    setenv("SIGHTLINE_TEST_SECRET", "s3cr3t", 1);
+    unsetenv("SIGHTLINE_TEST_MISSING");
+    std::string out, error;
+    EXPECT_TRUE(substitute_env("dsn=${SIGHTLINE_TEST_SECRET};x", out, error));
+    EXPECT_EQ(out, "dsn=s3cr3t;x");
+    EXPECT_TRUE(substitute_env("$${literal}", out, error));
+    EXPECT_EQ(out, "${literal}");
+    EXPECT_FALSE(substitute_env("${SIGHTLINE_TEST_MISSING}", out, error));
+    EXPECT_EQ(error, "environment variable 'SIGHTLINE_TEST_MISSING' is not set");
+    auto schema = nlohmann::json::parse(R"({"dsn": {"type": "string", "secret": true}})");
+    EXPECT_EQ(secret_keys(schema), std::vector<std::string>{"dsn"});
+}
+
+TEST(ConfigSchema, MalformedSchemasAreDetected) {
+    EXPECT_EQ(check_schema(nlohmann::json::parse(R"({"a": {"type": "string"}})")), "");
+    EXPECT_NE(check_schema(nlohmann::json::parse(R"([1])")), "");
+    EXPECT_NE(check_schema(nlohmann::json::parse(R"({"a": {"type": "text"}})")), "");
+    EXPECT_NE(check_schema(nlohmann::json::parse(R"({"a": {"type": "string", "colour": 1}})")), "");
+}
