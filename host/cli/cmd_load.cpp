@@ -68,6 +68,7 @@ int run_load(const std::vector<std::string>& args) {
         request.path = path;
         request.mode = vm.count("full") ? plugin::LoadMode::full : plugin::LoadMode::incremental;
         request.force_empty_full = vm.count("force") > 0;
+        request.follow_symlinks = true;  // the operator named this path
         const char* user = getenv("USER");
         request.account = user ? user : "";
         core::ProgressFunction progress;

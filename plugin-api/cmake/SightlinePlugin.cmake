@@ -18,6 +18,13 @@ function(sightline_add_plugin target)
     POSITION_INDEPENDENT_CODE ON)
   target_compile_features(${target} PRIVATE cxx_std_17)
   target_link_libraries(${target} PRIVATE Sightline::plugin_api)
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined" "LINKER:--exclude-libs,ALL")
+  # Hidden visibility still leaves some template instantiations global: a version script makes
+  # the entry point the only exported symbol.
+  set(map "${CMAKE_BINARY_DIR}/sightline-plugin-exports.map")
+  if(NOT EXISTS "${map}")
+    file(WRITE "${map}" "{ global: sightline_plugin_v1; local: *; };\n")
+  endif()
+  target_link_options(${target} PRIVATE "LINKER:--no-undefined" "LINKER:--exclude-libs,ALL"
+                      "LINKER:--version-script=${map}")
   set_property(GLOBAL APPEND PROPERTY SIGHTLINE_PLUGIN_TARGETS ${target})
 endfunction()

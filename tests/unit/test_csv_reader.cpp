@@ -83,7 +83,10 @@ TEST(CsvReader, SkipsByteOrderMarkAtTheStartOnly) {
 }
 
 TEST(CsvReader, ByteOrderMarkSplitAcrossReads) {
-    const auto rows = read_all("\xEF\xBB\xBF" "a,b\n", ',', 1);
+    const auto rows = read_all(
+        "\xEF\xBB\xBF"
+        "a,b\n",
+        ',', 1);
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].fields, (Fields{"a", "b"}));
 }
@@ -262,7 +265,8 @@ TEST(CsvReader, ErrorsDoNotStopTheReader) {
     data += "end\n";
     const auto rows = read_all(data);
     ASSERT_EQ(rows.size(), 152u);
-    EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.malformed; }), 150);
+    EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const Row& r) { return r.malformed; }),
+              150);
     EXPECT_EQ(rows.back().fields, (Fields{"end"}));
     EXPECT_EQ(rows.back().line, 152u);
 }
@@ -355,7 +359,8 @@ TEST(CsvReader, SameResultForEveryReadSize) {
 
 TEST(CsvReader, ManyRecordsAcrossBufferBoundaries) {
     std::string data;
-    for (int i = 0; i < 20000; ++i) data += std::to_string(i) + ",\"q " + std::to_string(i) + "\"\n";
+    for (int i = 0; i < 20000; ++i)
+        data += std::to_string(i) + ",\"q " + std::to_string(i) + "\"\n";
     CsvReader reader(string_source(data, 7000), ',');
     CsvRecord record;
     int count = 0;
@@ -380,17 +385,17 @@ TEST(Utf8, Validation) {
     EXPECT_TRUE(valid_utf8(""));
     EXPECT_TRUE(valid_utf8("plain ascii text, long enough for the fast path"));
     EXPECT_TRUE(valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"));
-    EXPECT_FALSE(valid_utf8("\xC3"));               // truncated
-    EXPECT_FALSE(valid_utf8("abcdefgh\xE2\x82"));   // truncated after the fast path
-    EXPECT_FALSE(valid_utf8("\x80"));               // lone continuation byte
-    EXPECT_FALSE(valid_utf8("\xC0\xAF"));           // overlong '/'
-    EXPECT_FALSE(valid_utf8("\xE0\x80\xAF"));       // overlong
-    EXPECT_FALSE(valid_utf8("\xF0\x80\x80\xAF"));   // overlong
-    EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));       // surrogate U+D800
-    EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));   // above U+10FFFF
+    EXPECT_FALSE(valid_utf8("\xC3"));              // truncated
+    EXPECT_FALSE(valid_utf8("abcdefgh\xE2\x82"));  // truncated after the fast path
+    EXPECT_FALSE(valid_utf8("\x80"));              // lone continuation byte
+    EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong '/'
+    EXPECT_FALSE(valid_utf8("\xE0\x80\xAF"));      // overlong
+    EXPECT_FALSE(valid_utf8("\xF0\x80\x80\xAF"));  // overlong
+    EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
+    EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
     EXPECT_FALSE(valid_utf8("\xF5\x80\x80\x80"));
     EXPECT_FALSE(valid_utf8("\xFF"));
-    EXPECT_FALSE(valid_utf8("\xE2\x28\xA1"));       // bad continuation
+    EXPECT_FALSE(valid_utf8("\xE2\x28\xA1"));  // bad continuation
 }
 
 TEST(Utf8, LengthInCodePoints) {

@@ -126,7 +126,8 @@ TEST(Decimal, SumsAreExact) {
 }
 
 TEST(Decimal, RoundTrips) {
-    for (const char* text : {"0", "1", "-1", "0.5", "-0.000001", "123.456789", "999999999999.999999"}) {
+    for (const char* text :
+         {"0", "1", "-1", "0.5", "-0.000001", "123.456789", "999999999999.999999"}) {
         EXPECT_EQ(format_decimal(parse_ok(text)), text);
     }
 }

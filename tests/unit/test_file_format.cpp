@@ -56,7 +56,8 @@ Loaded load(const std::string& csv, FileKind kind = FileKind::sales, FormatOptio
             continue;
         }
         std::vector<Cell> row;
-        for (const plugin::Value& v : values) row.push_back({v.present, v.i, v.u, std::string(v.s)});
+        for (const plugin::Value& v : values)
+            row.push_back({v.present, v.i, v.u, std::string(v.s)});
         result.rows.push_back(std::move(row));
     }
     return result;
@@ -143,9 +144,9 @@ TEST(SalesFormat, ColumnsAndValues) {
 }
 
 TEST(SalesFormat, HeaderOrderIsFreeAndQuantityOptional) {
-    const Loaded loaded =
-        load("price,item,s_color,customer,timestamp,order,i_units\n"
-             "1.5,SKU,red,7,2026-01-01,O1,-3\n");
+    const Loaded loaded = load(
+        "price,item,s_color,customer,timestamp,order,i_units\n"
+        "1.5,SKU,red,7,2026-01-01,O1,-3\n");
     ASSERT_TRUE(loaded.header_errors.empty());
     ASSERT_EQ(loaded.columns.size(), 8u);
     EXPECT_EQ(loaded.columns[6].name, "s_color");
@@ -216,8 +217,7 @@ TEST(SalesHeader, UnknownColumns) {
     expect_error(one_header_error("order,timestamp,customer,item,price,colour"), 1, 6, "colour",
                  "unknown column 'colour': expected order, timestamp, customer, item, price, "
                  "quantity, or a custom column s_, i_, f_ or d_ followed by a name");
-    expect_error(one_header_error("order,timestamp,customer,item,price,category"), 1, 6,
-                 "category",
+    expect_error(one_header_error("order,timestamp,customer,item,price,category"), 1, 6, "category",
                  "unknown column 'category': it is a catalog column, and catalog files have names "
                  "starting with 'catalog'");
     expect_error(one_header_error("order,timestamp,customer,item,price,x_foo"), 1, 6, "x_foo",
@@ -252,9 +252,9 @@ TEST(SalesHeader, CustomColumnNameRules) {
     const std::string rule = ": after the prefix, use 1 to 48 characters of a-z, 0-9 and _";
     EXPECT_TRUE(header_errors(base + "s_" + std::string(48, 'a')).empty());
     EXPECT_TRUE(header_errors(base + "s_a,i_b_2,f_c3,d_4,s__x_").empty());
-    for (const std::string& name : {"s_" + std::string(49, 'a'), std::string("s_"),
-                                   std::string("s_a-b"), std::string("f_caf\xC3\xA9"),
-                                   std::string("d_a.b"), std::string("i_a b")}) {
+    for (const std::string& name :
+         {"s_" + std::string(49, 'a'), std::string("s_"), std::string("s_a-b"),
+          std::string("f_caf\xC3\xA9"), std::string("d_a.b"), std::string("i_a b")}) {
         expect_error(one_header_error(base + "\"" + name + "\""), 1, 6, name,
                      "invalid custom column name '" + name + "'" + rule);
     }
@@ -307,10 +307,10 @@ TEST(SalesHeader, PersonalDataInUnknownColumnNames) {
 }
 
 TEST(SalesHeader, AllowPiiLetsPersonalColumnsThrough) {
-    const Loaded loaded =
-        load("order,timestamp,customer,item,price,s_customer_name,s_email\n"
-             "O,2026-01-01,1,I,1,Jane Doe,jane@example.com\n",
-             FileKind::sales, {true});
+    const Loaded loaded = load(
+        "order,timestamp,customer,item,price,s_customer_name,s_email\n"
+        "O,2026-01-01,1,I,1,Jane Doe,jane@example.com\n",
+        FileKind::sales, {true});
     EXPECT_TRUE(loaded.header_errors.empty());
     EXPECT_TRUE(loaded.errors.empty());
     ASSERT_EQ(loaded.rows.size(), 1u);
@@ -426,7 +426,8 @@ TEST(SalesRecord, BadDecimals) {
                  "absolute value not below 10^12");
     expect_error(one_error("O,2026-01-01,1,I,1,abc"), 2, 6, "quantity", "not a decimal number");
     expect_error(one_error("O,2026-01-01,1,I,1,-"), 2, 6, "quantity", "not a decimal number");
-    const Loaded custom = load("order,timestamp,customer,item,price,f_cost\nO,2026-01-01,1,I,1,.\n");
+    const Loaded custom =
+        load("order,timestamp,customer,item,price,f_cost\nO,2026-01-01,1,I,1,.\n");
     ASSERT_EQ(custom.errors.size(), 1u);
     expect_error(custom.errors[0], 2, 6, "f_cost", "not a decimal number");
 }
@@ -440,8 +441,8 @@ TEST(SalesRecord, BadTimestamps) {
     expect_error(one_error("O,29/11/2026,1,I,1,1"), 2, 2, "timestamp",
                  "not a timestamp (expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or "
                  "YYYY-MM-DDTHH:MM:SS+HH:MM)");
-    const Loaded custom =
-        load("order,timestamp,customer,item,price,d_shipped\nO,2026-01-01,1,I,1,2026-11-29T24:00:00Z\n");
+    const Loaded custom = load(
+        "order,timestamp,customer,item,price,d_shipped\nO,2026-01-01,1,I,1,2026-11-29T24:00:00Z\n");
     ASSERT_EQ(custom.errors.size(), 1u);
     expect_error(custom.errors[0], 2, 6, "d_shipped", "hour out of range (00-23)");
 }
@@ -557,8 +558,8 @@ TEST(CatalogFormat, ColumnsAndCanonicalCategory) {
 }
 
 TEST(CatalogFormat, TitleAndBrandAreOptionalValues) {
-    const Loaded loaded = load(std::string(catalog_header) + "A,Shoes,Runner 2,\nB,Shoes,,Acme\n",
-                               FileKind::catalog);
+    const Loaded loaded =
+        load(std::string(catalog_header) + "A,Shoes,Runner 2,\nB,Shoes,,Acme\n", FileKind::catalog);
     ASSERT_TRUE(loaded.errors.empty());
     ASSERT_EQ(loaded.rows.size(), 2u);
     EXPECT_EQ(loaded.rows[0][2].s, "Runner 2");
@@ -602,9 +603,9 @@ TEST(CatalogFormat, ItemListedTwice) {
 }
 
 TEST(CatalogFormat, ItemRules) {
-    const Loaded loaded = load(std::string(catalog_header) + ",Shoes,,\n" + std::string(129, 'i') +
-                                   ",Shoes,,\n",
-                               FileKind::catalog);
+    const Loaded loaded =
+        load(std::string(catalog_header) + ",Shoes,,\n" + std::string(129, 'i') + ",Shoes,,\n",
+             FileKind::catalog);
     ASSERT_EQ(loaded.errors.size(), 2u);
     expect_error(loaded.errors[0], 2, 1, "item", "missing value in a required column");
     expect_error(loaded.errors[1], 3, 1, "item", "must be 1 to 128 characters (found 129)");
@@ -627,8 +628,8 @@ TEST(CatalogHeader, Rules) {
                  "column name looks like personal data: token 'name' not after "
                  "item/product/category/brand/store/campaign",
                  true);
-    EXPECT_TRUE(header_errors("item,category,s_product_name,s_description", FileKind::catalog)
-                    .empty());
+    EXPECT_TRUE(
+        header_errors("item,category,s_product_name,s_description", FileKind::catalog).empty());
 }
 
 TEST(CatalogFormat, EmailsInAnyStringColumn) {
@@ -646,9 +647,9 @@ TEST(CatalogFormat, EmailsInAnyStringColumn) {
     expect_error(loaded.errors[2], 4, 2, "category", reason, true);
     expect_error(loaded.errors[3], 5, 5, "s_x", reason, true);
     expect_error(loaded.errors[4], 6, 1, "item", reason, true);
-    const Loaded allowed = load(std::string("item,category,title,brand,s_x\n") +
-                                    "A,Shoes,by jane@example.com,,\n",
-                                FileKind::catalog, {true});
+    const Loaded allowed =
+        load(std::string("item,category,title,brand,s_x\n") + "A,Shoes,by jane@example.com,,\n",
+             FileKind::catalog, {true});
     EXPECT_TRUE(allowed.errors.empty());
 }
 

@@ -344,9 +344,11 @@ TEST(GeneratorSales, SameBytesEverywhere) {
     const std::string text = sales(12, 10, 1);
     const std::vector<std::string> lines = lines_of(text);
     ASSERT_EQ(lines.size(), 13u);
-    EXPECT_EQ(lines[1], "#137785,2023-11-01,18446744073709551615,AP-569125,179.99,1,web,0,0.15,");
-    EXPECT_EQ(fnv1a(text), 8465121996857458080ULL);
-    EXPECT_EQ(fnv1a(sales(20000, 1000, 7)), 16880649814567797689ULL);
+    EXPECT_EQ(lines[1],
+              "MP-000000137785,2023-11-01T00:05:27Z,18446744073709551615,AP-569125,179.99,1,"
+              "marketplace,502,0.1,2025-04-08");
+    EXPECT_EQ(fnv1a(text), 7773498852672219728ULL);
+    EXPECT_EQ(fnv1a(sales(20000, 1000, 7)), 3052320256871639429ULL);
     EXPECT_EQ(fnv1a(catalog(20000, 1000, 7)), 14415789537521381527ULL);
 }
 

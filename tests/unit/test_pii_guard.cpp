@@ -8,10 +8,11 @@ namespace {
 const std::string name_reason = "token 'name' not after item/product/category/brand/store/campaign";
 
 TEST(PiiColumnName, EveryPersonalToken) {
-    for (const char* token : {"email", "mail", "phone", "mobile", "address", "street", "zip",
-                              "postcode", "birth", "birthday", "dob", "ip", "surname", "firstname",
-                              "lastname"}) {
-        EXPECT_EQ(pii_column_reason(std::string("s_") + token), "token '" + std::string(token) + "'");
+    for (const char* token :
+         {"email", "mail", "phone", "mobile", "address", "street", "zip", "postcode", "birth",
+          "birthday", "dob", "ip", "surname", "firstname", "lastname"}) {
+        EXPECT_EQ(pii_column_reason(std::string("s_") + token),
+                  "token '" + std::string(token) + "'");
         EXPECT_EQ(pii_column_reason(std::string("s_home_") + token + "_2"),
                   "token '" + std::string(token) + "'");
     }
@@ -32,23 +33,23 @@ TEST(PiiColumnName, EveryTypePrefixIsStripped) {
 }
 
 TEST(PiiColumnName, TokensAreWholeNotSubstrings) {
-    for (const char* name : {"s_description", "s_shipping", "s_emails", "s_ipa", "s_zipper",
-                             "s_mailbox", "s_phones", "s_tip", "s_street2", "s_zip2", "s_names",
-                             "s_nickname", "s_username", "i_dob1", "s_x", "f_margin", "d_shipped",
-                             "s_addresses"}) {
+    for (const char* name :
+         {"s_description", "s_shipping", "s_emails", "s_ipa", "s_zipper", "s_mailbox", "s_phones",
+          "s_tip", "s_street2", "s_zip2", "s_names", "s_nickname", "s_username", "i_dob1", "s_x",
+          "f_margin", "d_shipped", "s_addresses"}) {
         EXPECT_EQ(pii_column_reason(name), std::nullopt) << name;
     }
 }
 
 TEST(PiiColumnName, NameOnlyDirectlyAfterAnOwner) {
-    for (const char* name : {"s_product_name", "s_item_name", "s_category_name", "s_brand_name",
-                             "s_store_name", "s_campaign_name", "s_top_product_name",
-                             "s_product_name_short", "s_description"}) {
+    for (const char* name :
+         {"s_product_name", "s_item_name", "s_category_name", "s_brand_name", "s_store_name",
+          "s_campaign_name", "s_top_product_name", "s_product_name_short", "s_description"}) {
         EXPECT_EQ(pii_column_reason(name), std::nullopt) << name;
     }
-    for (const char* name : {"s_customer_name", "s_first_name", "s_name", "s_last_name",
-                             "s_name_product", "s_product_x_name", "s_product__name",
-                             "s_full_name", "s_contact_name"}) {
+    for (const char* name :
+         {"s_customer_name", "s_first_name", "s_name", "s_last_name", "s_name_product",
+          "s_product_x_name", "s_product__name", "s_full_name", "s_contact_name"}) {
         EXPECT_EQ(pii_column_reason(name), name_reason) << name;
     }
 }

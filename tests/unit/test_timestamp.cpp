@@ -54,7 +54,8 @@ TEST(Timestamp, FractionalSecondsUpToMicroseconds) {
 }
 
 TEST(Timestamp, MoreThanMicrosecondsIsAnErrorNeverRounded) {
-    const std::string reason = "more than 6 digits of fractional seconds (the limit is microseconds)";
+    const std::string reason =
+        "more than 6 digits of fractional seconds (the limit is microseconds)";
     EXPECT_EQ(parse_error("2026-11-29T13:55:00.1234567Z"), reason);
     EXPECT_EQ(parse_error("2026-11-29T13:55:00.0000000Z"), reason);
     EXPECT_EQ(parse_error("2026-11-29T13:55:00.999999999+01:00"), reason);
@@ -88,13 +89,31 @@ TEST(Timestamp, OnlyTheSpecForms) {
     EXPECT_EQ(parse_error("2026-11-29T13:55:00.5"), "time without a UTC offset (add Z or +HH:MM)");
     EXPECT_EQ(parse_error("2026-11-29 13:55:00Z"),
               "date and time must be separated by 'T', not a space");
-    for (const char* text :
-         {"", "2026", "2026-11", "2026-1-29", "2026-11-9", "26-11-29", "2026/11/29", "29.11.2026",
-          "2026-11-29T", "2026-11-29Z", "2026-11-29T13:55Z", "2026-11-29T13:55:00z",
-          "2026-11-29t13:55:00Z", "2026-11-29T13:55:00+0200", "2026-11-29T13:55:00+02",
-          "2026-11-29T13:55:00+2:00", "2026-11-29T13:55:00.Z", "2026-11-29T13:55:00Z ",
-          " 2026-11-29", "2026-11-29T13:55:00ZZ", "2026-11-29T1:55:00Z", "+2026-11-29",
-          "2026-11-29T13:55:00+02:00:00", "2026-11-29T13:55:00 +02:00", "１９７０-01-01"}) {
+    for (const char* text : {"",
+                             "2026",
+                             "2026-11",
+                             "2026-1-29",
+                             "2026-11-9",
+                             "26-11-29",
+                             "2026/11/29",
+                             "29.11.2026",
+                             "2026-11-29T",
+                             "2026-11-29Z",
+                             "2026-11-29T13:55Z",
+                             "2026-11-29T13:55:00z",
+                             "2026-11-29t13:55:00Z",
+                             "2026-11-29T13:55:00+0200",
+                             "2026-11-29T13:55:00+02",
+                             "2026-11-29T13:55:00+2:00",
+                             "2026-11-29T13:55:00.Z",
+                             "2026-11-29T13:55:00Z ",
+                             " 2026-11-29",
+                             "2026-11-29T13:55:00ZZ",
+                             "2026-11-29T1:55:00Z",
+                             "+2026-11-29",
+                             "2026-11-29T13:55:00+02:00:00",
+                             "2026-11-29T13:55:00 +02:00",
+                             "１９７０-01-01"}) {
         EXPECT_EQ(parse_error(text), bad_form) << "'" << text << "'";
     }
 }

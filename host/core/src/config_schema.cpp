@@ -20,9 +20,11 @@ std::string ProfileError::to_string() const {
 
 namespace {
 
-const std::set<std::string> schema_types = {"string", "integer", "boolean", "number", "array", "object"};
-const std::set<std::string> schema_fields = {"type",    "required", "default", "description", "enum",
-                                             "secret",  "deprecated", "minimum", "maximum", "items"};
+const std::set<std::string> schema_types = {"string", "integer", "boolean",
+                                            "number", "array",   "object"};
+const std::set<std::string> schema_fields = {"type",    "required", "default",    "description",
+                                             "enum",    "secret",   "deprecated", "minimum",
+                                             "maximum", "items"};
 
 std::string join_keys(const json& schema) {
     std::string out;
@@ -74,7 +76,8 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
         json out = json::array();
         json item_spec = spec.contains("items") ? spec["items"] : json{{"type", "string"}};
         for (size_t i = 0; i < node.size(); ++i) {
-            json v = convert_value(node[i], item_spec, file, key + "[" + std::to_string(i) + "]", errors);
+            json v = convert_value(node[i], item_spec, file, key + "[" + std::to_string(i) + "]",
+                                   errors);
             if (v.is_null()) return json();
             out.push_back(v);
         }
@@ -171,13 +174,14 @@ json validate_config(const YAML::Node& node, const json& schema, const std::stri
                 for (const auto& inner : kv.second) {
                     std::string text, env_error;
                     if (!inner.second.IsScalar()) {
-                        errors.push_back(error_at(inner.second, file, path + "." + inner.first.Scalar(),
+                        errors.push_back(error_at(inner.second, file,
+                                                  path + "." + inner.first.Scalar(),
                                                   "expected a single value"));
                         continue;
                     }
                     if (!substitute_env(inner.second.Scalar(), text, env_error)) {
-                        errors.push_back(error_at(inner.second, file, path + "." + inner.first.Scalar(),
-                                                  env_error));
+                        errors.push_back(error_at(inner.second, file,
+                                                  path + "." + inner.first.Scalar(), env_error));
                         continue;
                     }
                     obj[inner.first.Scalar()] = text;
@@ -194,7 +198,8 @@ json validate_config(const YAML::Node& node, const json& schema, const std::stri
         if (it.value().contains("default")) {
             out[it.key()] = it.value()["default"];
         } else if (it.value().value("required", false)) {
-            ProfileError e = error_at(node, file, key_path + "." + it.key(), "required key is missing");
+            ProfileError e =
+                error_at(node, file, key_path + "." + it.key(), "required key is missing");
             errors.push_back(e);
         }
     }

@@ -7,6 +7,10 @@
 
 #include "sightline/core/utf8.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sightline::core {
 
 namespace {
@@ -58,7 +62,8 @@ bool CsvReader::fill() {
         pos_ = 0;
     }
     // Grows only while a record is longer than the buffer: bounded by the longest record.
-    if (buffer_.size() - end_ < read_size) buffer_.resize(std::max(buffer_.size() * 2, end_ + read_size));
+    if (buffer_.size() - end_ < read_size)
+        buffer_.resize(std::max(buffer_.size() * 2, end_ + read_size));
     const size_t n = source_(buffer_.data() + end_, read_size);
     if (n == 0) {
         eof_ = true;
@@ -94,6 +99,27 @@ bool CsvReader::next(CsvRecord& record) {
     }
 }
 
+// The first delimiter, quote, CR or LF in [p, end), or end: the hot loop of the reader, sixteen
+// bytes at a time where SSE2 is available (every x86-64).
+const char* CsvReader::scan_unquoted(const char* p, const char* end) const {
+#if defined(__SSE2__)
+    const __m128i delimiter = _mm_set1_epi8(delimiter_);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; end - p >= 16; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hits = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter), _mm_cmpeq_epi8(bytes, quote)),
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf)));
+        const int mask = _mm_movemask_epi8(hits);
+        if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    }
+#endif
+    while (p < end && !stop_[static_cast<unsigned char>(*p)]) ++p;
+    return p;
+}
+
 // Parses one record from buffer_[pos_, end_). Restarts from the record's first byte when it
 // needs more input (Step::need_more): records are short, so the rescan costs little and keeps the
 // parser free of resumable state. Fields go into spans_; record gets them in finish().
@@ -113,10 +139,7 @@ CsvReader::Step CsvReader::parse(CsvRecord& record) {
             error_column = spans_.size() + 1;
         }
     };
-    const auto scan = [&](const char* q) {
-        while (q < end && !stop_[static_cast<unsigned char>(*q)]) ++q;
-        return q;
-    };
+    const auto scan = [&](const char* q) { return scan_unquoted(q, end); };
 
     for (;;) {
         while (p < end && blank(*p)) ++p;
@@ -159,8 +182,8 @@ CsvReader::Step CsvReader::parse(CsvRecord& record) {
             if (p == end && !eof_) return Step::need_more;
             const char* stop = p;
             while (stop > start && blank(stop[-1])) --stop;
-            spans_.emplace_back(static_cast<size_t>(start - begin), static_cast<size_t>(stop - start),
-                                false);
+            spans_.emplace_back(static_cast<size_t>(start - begin),
+                                static_cast<size_t>(stop - start), false);
         }
         if (p < end && *p == delimiter_) {
             ++p;
@@ -196,15 +219,15 @@ void CsvReader::finish(CsvRecord& record, const char* begin, size_t raw_length, 
     for (size_t i = 0; i < spans_.size(); ++i) {
         const Span& span = spans_[i];
         CsvField& field = record.fields[i];
-        field.text = std::string_view((span.quoted ? scratch_.data() : begin) + span.offset,
-                                      span.length);
+        field.text =
+            std::string_view((span.quoted ? scratch_.data() : begin) + span.offset, span.length);
         field.quoted = span.quoted;
     }
-    std::string invalid_utf8;
+    std::string message;  // owns a composed error text until it is copied into record
     if (raw_length > max_record_) {
         // The buffer happened to hold all of it; refused all the same.
-        invalid_utf8 = limit_message(max_record_);
-        error = invalid_utf8.c_str();
+        message = limit_message(max_record_);
+        error = message.c_str();
         error_column = 0;
     } else if (!error && !valid_utf8(std::string_view(begin, raw_length))) {
         // Delimiters and quotes are ASCII, so the whole record is valid exactly when every field
@@ -213,9 +236,9 @@ void CsvReader::finish(CsvRecord& record, const char* begin, size_t raw_length, 
         for (size_t i = 0; i < record.fields.size() && error_column == 0; ++i) {
             if (!valid_utf8(record.fields[i].text)) error_column = i + 1;
         }
-        invalid_utf8 = error_column ? "invalid UTF-8 in field " + std::to_string(error_column)
-                                    : std::string("invalid UTF-8");
-        error = invalid_utf8.c_str();
+        message = error_column ? "invalid UTF-8 in field " + std::to_string(error_column)
+                               : std::string("invalid UTF-8");
+        error = message.c_str();
     }
     record.malformed = error != nullptr;
     record.error_column = error ? error_column : 0;

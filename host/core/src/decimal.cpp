@@ -93,7 +93,8 @@ std::string format_decimal(__int128 millionths) {
             fraction /= 10;
             --width;
         }
-        for (int d = 0; d < width; ++d, fraction /= 10) *--p = static_cast<char>('0' + fraction % 10);
+        for (int d = 0; d < width; ++d, fraction /= 10)
+            *--p = static_cast<char>('0' + fraction % 10);
         *--p = '.';
     }
     do {

@@ -16,10 +16,14 @@ namespace {
 
 const char* level_name(plugin::LogLevel level) {
     switch (level) {
-        case plugin::LogLevel::debug: return "debug";
-        case plugin::LogLevel::info: return "info";
-        case plugin::LogLevel::warn: return "warn";
-        case plugin::LogLevel::error: return "error";
+        case plugin::LogLevel::debug:
+            return "debug";
+        case plugin::LogLevel::info:
+            return "info";
+        case plugin::LogLevel::warn:
+            return "warn";
+        case plugin::LogLevel::error:
+            return "error";
     }
     return "info";
 }
@@ -50,9 +54,11 @@ EventLog::EventLog(const std::string& format, const std::string& level, const st
     static std::atomic<int> counter{0};
     const std::string name = "sightline-" + std::to_string(counter++);
     if (file.empty())
-        logger_ = std::make_shared<spdlog::logger>(name, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+        logger_ = std::make_shared<spdlog::logger>(
+            name, std::make_shared<spdlog::sinks::stderr_sink_mt>());
     else
-        logger_ = std::make_shared<spdlog::logger>(name, std::make_shared<spdlog::sinks::basic_file_sink_mt>(file));
+        logger_ = std::make_shared<spdlog::logger>(
+            name, std::make_shared<spdlog::sinks::basic_file_sink_mt>(file));
     logger_->set_pattern("%v");  // lines are rendered here, so text and JSON stay one format each
     logger_->set_level(spdlog::level::trace);
     logger_->flush_on(spdlog::level::warn);
@@ -71,19 +77,30 @@ std::string EventLog::render(plugin::LogLevel level, std::string_view name,
     std::string line = ts + " " + level_name(level) + " " + std::string(name);
     for (const auto& [k, v] : fields) {
         line += " " + k + "=";
-        line += needs_quotes(v) ? nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : v;
+        line += needs_quotes(v) ? nlohmann::json(v).dump(-1, ' ', false,
+                                                         nlohmann::json::error_handler_t::replace)
+                                : v;
     }
     return line;
 }
 
-void EventLog::event(plugin::LogLevel level, std::string_view name, const plugin::LogFields& fields) {
+void EventLog::event(plugin::LogLevel level, std::string_view name,
+                     const plugin::LogFields& fields) {
     if (level < min_level_) return;
     const std::string line = render(level, name, fields);
     switch (level) {
-        case plugin::LogLevel::debug: logger_->debug(line); break;
-        case plugin::LogLevel::info: logger_->info(line); break;
-        case plugin::LogLevel::warn: logger_->warn(line); break;
-        case plugin::LogLevel::error: logger_->error(line); break;
+        case plugin::LogLevel::debug:
+            logger_->debug(line);
+            break;
+        case plugin::LogLevel::info:
+            logger_->info(line);
+            break;
+        case plugin::LogLevel::warn:
+            logger_->warn(line);
+            break;
+        case plugin::LogLevel::error:
+            logger_->error(line);
+            break;
     }
 }
 

@@ -1,5 +1,6 @@
 #include "sightline/core/file_format.hpp"
 
+#include <iterator>
 #include <limits>
 
 #include "sightline/core/decimal.hpp"
@@ -30,25 +31,34 @@ struct FixedColumn {
 // The fixed leading columns of each kind, in plugin::data.hpp's order. The catalog's title,
 // brand and category have no length limit of their own in the format (only the record limit).
 constexpr FixedColumn sales_columns[] = {
-    {"order", ValueType::string, true, 1, 64},       {"timestamp", ValueType::timestamp, true, 0, 0},
-    {"customer", ValueType::uint64, true, 0, 0},     {"item", ValueType::string, true, 1, 128},
-    {"price", ValueType::decimal, true, 0, 0},       {"quantity", ValueType::decimal, false, 0, 0}};
+    {"order", ValueType::string, true, 1, 64},   {"timestamp", ValueType::timestamp, true, 0, 0},
+    {"customer", ValueType::uint64, true, 0, 0}, {"item", ValueType::string, true, 1, 128},
+    {"price", ValueType::decimal, true, 0, 0},   {"quantity", ValueType::decimal, false, 0, 0}};
 constexpr FixedColumn catalog_columns[] = {{"item", ValueType::string, true, 1, 128},
                                            {"category", ValueType::string, true, 0, 0},
                                            {"title", ValueType::string, false, 0, 0},
                                            {"brand", ValueType::string, false, 0, 0}};
 
-template <size_t N>
-const FixedColumn* find_fixed(const FixedColumn (&list)[N], std::string_view name) {
-    for (const FixedColumn& column : list) {
-        if (name == column.name) return &column;
-    }
-    return nullptr;
+static_assert(std::size(sales_columns) == plugin::sales_fixed_columns);
+static_assert(std::size(catalog_columns) == plugin::catalog_fixed_columns);
+
+struct FixedList {
+    const FixedColumn* first;
+    const FixedColumn* last;
+    const FixedColumn* begin() const { return first; }
+    const FixedColumn* end() const { return last; }
+};
+
+FixedList fixed_columns(FileKind kind) {
+    if (kind == FileKind::sales) return {std::begin(sales_columns), std::end(sales_columns)};
+    return {std::begin(catalog_columns), std::end(catalog_columns)};
 }
 
 const FixedColumn* find_fixed(FileKind kind, std::string_view name) {
-    return kind == FileKind::sales ? find_fixed(sales_columns, name)
-                                   : find_fixed(catalog_columns, name);
+    for (const FixedColumn& column : fixed_columns(kind)) {
+        if (name == column.name) return &column;
+    }
+    return nullptr;
 }
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
@@ -65,11 +75,20 @@ std::string ascii_lower(std::string_view text) {
 bool custom_type(std::string_view name, ValueType& type) {
     if (name.size() < 2 || name[1] != '_') return false;
     switch (name[0]) {
-        case 's': type = ValueType::string; return true;
-        case 'i': type = ValueType::int64; return true;
-        case 'f': type = ValueType::decimal; return true;
-        case 'd': type = ValueType::timestamp; return true;
-        default: return false;
+        case 's':
+            type = ValueType::string;
+            return true;
+        case 'i':
+            type = ValueType::int64;
+            return true;
+        case 'f':
+            type = ValueType::decimal;
+            return true;
+        case 'd':
+            type = ValueType::timestamp;
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -108,19 +127,23 @@ std::string unknown_column_reason(FileKind kind, std::string_view name) {
         return reason + ": catalog files take only s_ custom columns";
     }
     if (kind == FileKind::sales && find_fixed(FileKind::catalog, name)) {
-        return reason + ": it is a catalog column, and catalog files have names starting with "
-                        "'catalog'";
+        return reason +
+               ": it is a catalog column, and catalog files have names starting with "
+               "'catalog'";
     }
     if (kind == FileKind::catalog && find_fixed(FileKind::sales, name)) {
-        return reason + ": it is a sales column, and this file is a catalog (its name starts "
-                        "with 'catalog')";
+        return reason +
+               ": it is a sales column, and this file is a catalog (its name starts "
+               "with 'catalog')";
     }
     if (kind == FileKind::sales) {
-        return reason + ": expected order, timestamp, customer, item, price, quantity, or a custom "
-                        "column s_, i_, f_ or d_ followed by a name";
+        return reason +
+               ": expected order, timestamp, customer, item, price, quantity, or a custom "
+               "column s_, i_, f_ or d_ followed by a name";
     }
-    return reason + ": expected item, category, title, brand, or a custom column s_ followed by a "
-                    "name";
+    return reason +
+           ": expected item, category, title, brand, or a custom column s_ followed by a "
+           "name";
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -215,18 +238,14 @@ FileKind file_kind_from_name(std::string_view file_name) {
 FileFormat::FileFormat(FileKind kind, const CsvRecord& header, const FormatOptions& options,
                        std::vector<FormatError>& errors)
     : kind_(kind), options_(options) {
-    const FixedColumn* first = kind == FileKind::sales ? std::begin(sales_columns)
-                                                       : std::begin(catalog_columns);
-    const FixedColumn* last = kind == FileKind::sales ? std::end(sales_columns)
-                                                      : std::end(catalog_columns);
-    for (const FixedColumn* fixed = first; fixed != last; ++fixed) {
+    for (const FixedColumn& fixed : fixed_columns(kind)) {
         Rule rule;
-        rule.required = fixed->required;
-        rule.min_chars = fixed->min_chars;
-        rule.max_chars = fixed->max_chars;
-        rule.category = kind == FileKind::catalog && std::string_view(fixed->name) == "category";
-        rule.quantity = kind == FileKind::sales && std::string_view(fixed->name) == "quantity";
-        add_column(fixed->name, fixed->type, rule, -1);
+        rule.required = fixed.required;
+        rule.min_chars = fixed.min_chars;
+        rule.max_chars = fixed.max_chars;
+        rule.category = kind == FileKind::catalog && std::string_view(fixed.name) == "category";
+        rule.quantity = kind == FileKind::sales && std::string_view(fixed.name) == "quantity";
+        add_column(fixed.name, fixed.type, rule, -1);
     }
     if (header.malformed) {
         errors.push_back({header.line, header.error_column, "", "header: " + header.error});
@@ -234,14 +253,15 @@ FileFormat::FileFormat(FileKind kind, const CsvRecord& header, const FormatOptio
     }
     header_width_ = header.fields.size();
     size_t custom_count = 0;
+    std::unordered_map<std::string_view, size_t> seen;  // name -> 1-based column
     for (size_t i = 0; i < header.fields.size(); ++i) {
         column_names_in_file_.emplace_back(header.fields[i].text);
-        check_column_name(header, i, custom_count, errors);
+        check_column_name(header, i, custom_count, seen, errors);
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
         if (rules_[c].required && source_of_[c] < 0) {
-            errors.push_back(
-                {header.line, 0, columns_[c].name, "missing required column " + quoted(columns_[c].name)});
+            errors.push_back({header.line, 0, columns_[c].name,
+                              "missing required column " + quoted(columns_[c].name)});
         }
     }
 }
@@ -254,23 +274,24 @@ void FileFormat::add_column(std::string name, ValueType type, const Rule& rule, 
 
 // Classifies header field `index`: a fixed column, a custom one, or an error.
 void FileFormat::check_column_name(const CsvRecord& header, size_t index, size_t& custom_count,
+                                   std::unordered_map<std::string_view, size_t>& seen,
                                    std::vector<FormatError>& errors) {
     const std::string_view name = header.fields[index].text;
     const auto fail = [&](std::string reason, bool personal_data = false) {
-        errors.push_back({header.line, index + 1, std::string(name), std::move(reason), personal_data});
+        errors.push_back(
+            {header.line, index + 1, std::string(name), std::move(reason), personal_data});
     };
     if (name.empty()) return fail("empty column name");
-    for (size_t i = 0; i < index; ++i) {
-        if (header.fields[i].text == name) {
-            return fail("duplicate column " + quoted(name) + " (also column " + std::to_string(i + 1) +
-                        ")");
-        }
+    // A hash map, not a scan of the previous names: a header may be up to a record long.
+    const auto [previous, inserted] = seen.emplace(name, index + 1);
+    if (!inserted) {
+        return fail("duplicate column " + quoted(name) + " (also column " +
+                    std::to_string(previous->second) + ")");
     }
-    for (size_t c = 0; c < columns_.size(); ++c) {
-        if (columns_[c].name == name && source_of_[c] < 0) {
-            source_of_[c] = static_cast<int>(index);
-            return;
-        }
+    if (const FixedColumn* fixed = find_fixed(kind_, name)) {
+        source_of_[static_cast<size_t>(fixed - fixed_columns(kind_).begin())] =
+            static_cast<int>(index);
+        return;
     }
     // The guard applies to every column name, including those refused for other reasons: a file
     // with an "email" column is deleted, not archived.
@@ -346,7 +367,8 @@ bool FileFormat::convert_cell(size_t column, const CsvField& field, uint64_t lin
     const ValueType type = columns_[column].type;
     const size_t file_column = static_cast<size_t>(source_of_[column]) + 1;
     const auto fail = [&](std::string reason, bool personal_data = false) {
-        errors.push_back({line, file_column, columns_[column].name, std::move(reason), personal_data});
+        errors.push_back(
+            {line, file_column, columns_[column].name, std::move(reason), personal_data});
         return false;
     };
     // Empty: a quoted "" is an empty string, but for a number or a date it is no value at all.
@@ -367,9 +389,15 @@ bool FileFormat::convert_cell(size_t column, const CsvField& field, uint64_t lin
     std::string reason;
     bool ok = false;
     switch (type) {
-        case ValueType::string: ok = convert_string(column, field.text, value, reason); break;
-        case ValueType::uint64: ok = parse_uint64(field.text, value.u, reason); break;
-        case ValueType::int64: ok = parse_int64(field.text, value.i, reason); break;
+        case ValueType::string:
+            ok = convert_string(column, field.text, value, reason);
+            break;
+        case ValueType::uint64:
+            ok = parse_uint64(field.text, value.u, reason);
+            break;
+        case ValueType::int64:
+            ok = parse_int64(field.text, value.i, reason);
+            break;
         case ValueType::decimal: {
             const std::optional<int64_t> parsed = parse_decimal(field.text, reason);
             ok = parsed.has_value();
@@ -397,10 +425,10 @@ bool FileFormat::convert_string(size_t column, std::string_view text, Value& val
     const Rule& rule = rules_[column];
     const size_t length = utf8_length(text);
     if (length < rule.min_chars || (rule.max_chars != 0 && length > rule.max_chars)) {
-        reason = rule.min_chars > 0 ? "must be " + std::to_string(rule.min_chars) + " to " +
-                                          std::to_string(rule.max_chars) + " characters"
-                                    : "must be at most " + std::to_string(rule.max_chars) +
-                                          " characters";
+        reason = rule.min_chars > 0
+                     ? "must be " + std::to_string(rule.min_chars) + " to " +
+                           std::to_string(rule.max_chars) + " characters"
+                     : "must be at most " + std::to_string(rule.max_chars) + " characters";
         reason += " (found " + std::to_string(length) + ")";
         return false;
     }

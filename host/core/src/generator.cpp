@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sightline::core {
 namespace {
@@ -27,6 +28,9 @@ constexpr uint64_t mix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
+// Every draw must be its own statement (or sequenced by ?:, && or ||): the order in which
+// function arguments or the operands of + are evaluated is unspecified, and GCC and Clang
+// differ, which would make the bytes depend on the compiler.
 class Rng {
   public:
     explicit Rng(uint64_t seed) : state_(seed) {}
@@ -119,61 +123,79 @@ constexpr uint64_t kMaxItems = 10000;
 // ---------------------------------------------------------------------------------------------
 // Output
 
-// Formats into one reusable buffer and hands it to the stream in large chunks: per-line
-// ostringstream or operator<< would dominate the run time of a 10M-line benchmark file.
+// Formats into one reusable fixed buffer and hands it to the stream in large chunks: per-line
+// ostringstream, operator<< or even std::string appends would dominate the run time of a
+// 10M-line benchmark file.
 class Writer {
   public:
-    explicit Writer(std::ostream& out) : out_(out) { buf_.reserve(kChunk + 4096); }
+    explicit Writer(std::ostream& out) : out_(out), buf_(kChunk) {}
 
-    void put(char c) { buf_.push_back(c); }
-    void put(std::string_view s) { buf_.append(s.data(), s.size()); }
+    void put(char c) {
+        if (pos_ == kChunk) flush();
+        buf_[pos_++] = c;
+    }
+
+    void put(std::string_view s) {
+        if (s.size() > kChunk - pos_) {
+            flush();
+            if (s.size() > kChunk) {
+                out_.write(s.data(), static_cast<std::streamsize>(s.size()));
+                return;
+            }
+        }
+        // The values are short: a plain loop beats a call to memcpy here.
+        char* dst = buf_.data() + pos_;
+        for (char c : s) *dst++ = c;
+        pos_ += s.size();
+    }
 
     void put_u64(uint64_t v) {
         char tmp[20];
-        int n = 0;
+        size_t n = 0;
         do {
             tmp[n++] = static_cast<char>('0' + v % 10);
             v /= 10;
         } while (v != 0);
-        while (n > 0) buf_.push_back(tmp[--n]);
+        if (n > kChunk - pos_) flush();
+        while (n > 0) buf_[pos_++] = tmp[--n];
     }
 
     void put_i64(int64_t v) {
         if (v < 0) {
-            buf_.push_back('-');
+            put('-');
             put_u64(~static_cast<uint64_t>(v) + 1);
         } else {
             put_u64(static_cast<uint64_t>(v));
         }
     }
 
-    // Zero-padded to `width` digits (dates, times, fixed-width order numbers).
-    void put_padded(uint64_t v, int width) {
-        char tmp[20];
-        for (int i = width - 1; i >= 0; --i) {
-            tmp[i] = static_cast<char>('0' + v % 10);
+    // Zero-padded to `width` (at most 20) digits: dates, times, fixed-width numbers.
+    void put_padded(uint64_t v, size_t width) {
+        if (width > kChunk - pos_) flush();
+        for (size_t i = width; i > 0; --i) {
+            buf_[pos_ + i - 1] = static_cast<char>('0' + v % 10);
             v /= 10;
         }
-        buf_.append(tmp, static_cast<size_t>(width));
+        pos_ += width;
     }
 
     // An exact decimal from millionths: trailing zeros dropped, but at least `min_frac` fraction
     // digits (2 gives the "59.90" look of most shop exports).
-    void put_decimal(int64_t micros, int min_frac) {
+    void put_decimal(int64_t micros, size_t min_frac) {
         uint64_t abs = static_cast<uint64_t>(micros);
         if (micros < 0) {
-            buf_.push_back('-');
+            put('-');
             abs = ~abs + 1;
         }
         put_u64(abs / 1000000);
         uint64_t frac = abs % 1000000;
-        int digits = 6;
+        size_t digits = 6;
         while (digits > min_frac && frac % 10 == 0) {
             frac /= 10;
             --digits;
         }
         if (digits > 0) {
-            buf_.push_back('.');
+            put('.');
             put_padded(frac, digits);
         }
     }
@@ -184,28 +206,26 @@ class Writer {
             put(s);
             return;
         }
-        buf_.push_back('"');
+        put('"');
         for (char c : s) {
-            if (c == '"') buf_.push_back('"');
-            buf_.push_back(c);
+            if (c == '"') put('"');
+            put(c);
         }
-        buf_.push_back('"');
+        put('"');
     }
 
-    void end_line() {
-        buf_.push_back('\n');
-        if (buf_.size() >= kChunk) flush();
-    }
+    void end_line() { put('\n'); }
 
     void flush() {
-        if (!buf_.empty()) out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
-        buf_.clear();
+        if (pos_ > 0) out_.write(buf_.data(), static_cast<std::streamsize>(pos_));
+        pos_ = 0;
     }
 
   private:
     static constexpr size_t kChunk = 64 * 1024;
     std::ostream& out_;
-    std::string buf_;
+    std::vector<char> buf_;
+    size_t pos_ = 0;
 };
 
 // How a timestamp is written. Real exports mix systems (shop, POS, marketplace), so the sample
@@ -213,7 +233,7 @@ class Writer {
 struct TimeStyle {
     enum Form : uint8_t { date_only, utc_z, offset } form = utc_z;
     int offset_minutes = 0;  // for `offset`; may be 0 (+00:00) or negative
-    int frac_digits = 0;     // 0..6 fraction digits of the seconds
+    size_t frac_digits = 0;  // 0..6 fraction digits of the seconds
 };
 
 constexpr int64_t kMicros = 1000000;
@@ -251,7 +271,7 @@ void put_time(Writer& w, int64_t utc, const TimeStyle& style) {
     w.put_padded(static_cast<uint64_t>(secs % 60), 2);
     if (style.frac_digits > 0) {
         uint64_t frac = static_cast<uint64_t>(micros);
-        for (int i = style.frac_digits; i < 6; ++i) frac /= 10;
+        for (size_t i = style.frac_digits; i < 6; ++i) frac /= 10;
         w.put('.');
         w.put_padded(frac, style.frac_digits);
     }
@@ -468,7 +488,7 @@ class SalesGenerator {
             s.form = TimeStyle::utc_z;
         } else if (r < 55) {
             s.form = TimeStyle::utc_z;
-            s.frac_digits = 1 + static_cast<int>(rng_.below(6));
+            s.frac_digits = 1 + static_cast<size_t>(rng_.below(6));
         } else if (r < 70) {
             s.form = TimeStyle::offset;
             s.offset_minutes = kPlusOffsets[rng_.below(kPlusOffsets.size())];
@@ -521,14 +541,15 @@ class SalesGenerator {
     // A return or refund: at least a day after the purchase (so it is later even when written as
     // a date only), at most 30 days.
     int64_t later_time(int64_t t) {
-        return t + (kDay + static_cast<int64_t>(rng_.below(29 * kDay))) * kMicros + random_micros();
+        const int64_t seconds = kDay + static_cast<int64_t>(rng_.below(29 * kDay));
+        return t + seconds * kMicros + random_micros();
     }
 
     // Fills lines_ with one order of at most `max_lines` lines and sets the order-level fields.
     size_t plan_order(uint64_t max_lines) {
         count_ = 0;
-        const int64_t base =
-            (clock_ + static_cast<int64_t>(rng_.below(3600))) * kMicros + random_micros();
+        const int64_t jitter = static_cast<int64_t>(rng_.below(3600));
+        const int64_t base = (clock_ + jitter) * kMicros + random_micros();
         const bool same_instant = rng_.per_mille(400);
         const uint64_t kind = rng_.below(1000);
         int64_t t = base;
@@ -543,7 +564,8 @@ class SalesGenerator {
             // Full refund: every line mirrored by a negative line days later; net total 0.
             const uint64_t n = 1 + rng_.below(2);
             for (uint64_t i = 0; i < n; ++i) {
-                add_line(draw_item(), draw_quantity(), t);
+                const uint64_t item = draw_item();
+                add_line(item, draw_quantity(), t);
                 t = next_line_time(t, same_instant);
             }
             const int64_t refund_time = later_time(t);
@@ -556,7 +578,8 @@ class SalesGenerator {
             // Partial return: one unit (or the weighed amount) of one line comes back later.
             const uint64_t n = 1 + rng_.below(4);
             for (uint64_t i = 0; i < n; ++i) {
-                add_line(draw_item(), draw_quantity(), t);
+                const uint64_t item = draw_item();
+                add_line(item, draw_quantity(), t);
                 t = next_line_time(t, same_instant);
             }
             const Line original = lines_[rng_.below(n)];
@@ -568,7 +591,8 @@ class SalesGenerator {
             const uint64_t r = rng_.below(100);
             const uint64_t n = r < 40 ? 1 : r < 65 ? 2 : r < 80 ? 3 : r < 90 ? 4 : 5;
             for (uint64_t i = 0; i < n; ++i) {
-                Line& l = add_line(draw_item(), draw_quantity(), t);
+                const uint64_t item = draw_item();
+                Line& l = add_line(item, draw_quantity(), t);
                 // Exports often leave quantity empty when it is 1 (the default).
                 l.quantity_missing = l.quantity == 1000000 && rng_.per_mille(50);
                 t = next_line_time(t, same_instant);
@@ -725,7 +749,7 @@ class SalesGenerator {
     bool previous_reused_ = false;
     TimeStyle time_style_;
     Channel channel_ = web;
-    int price_frac_ = 2;
+    size_t price_frac_ = 2;
     int64_t store_ = 0;
     bool store_missing_ = false;
     bool first_seen_missing_ = false;

@@ -41,11 +41,14 @@ LoadResult to_result(const core::LoadReport& report, const std::string& name) {
 Harness::Harness(const std::string& profile_yaml, const std::vector<std::string>& plugin_path)
     : impl_(std::make_unique<Impl>()) {
     std::string templ = (fs::temp_directory_path() / "sightline-harness-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw std::runtime_error("harness: cannot create a temporary folder");
+    if (!mkdtemp(templ.data()))
+        throw std::runtime_error("harness: cannot create a temporary folder");
     impl_->dir = templ;
     std::string text = profile_yaml;
-    for (size_t at; (at = text.find("{dir}")) != std::string::npos;) text.replace(at, 5, impl_->dir);
-    if (text.find("state_dir:") == std::string::npos) text = "state_dir: " + impl_->dir + "/state\n" + text;
+    for (size_t at; (at = text.find("{dir}")) != std::string::npos;)
+        text.replace(at, 5, impl_->dir);
+    if (text.find("state_dir:") == std::string::npos)
+        text = "state_dir: " + impl_->dir + "/state\n" + text;
     const std::string profile = impl_->dir + "/profile.yaml";
     std::ofstream(profile) << text;
     impl_->runtime = std::make_unique<core::Runtime>(profile, join(plugin_path));
@@ -62,10 +65,12 @@ LoadResult Harness::load(const std::string& tenant, const std::string& file, boo
     request.tenant = tenant;
     request.path = file;
     request.mode = full ? plugin::LoadMode::full : plugin::LoadMode::incremental;
-    return to_result(impl_->runtime->pipeline().process(request), fs::path(file).filename().string());
+    return to_result(impl_->runtime->pipeline().process(request),
+                     fs::path(file).filename().string());
 }
 
-LoadResult Harness::load_text(const std::string& tenant, const std::string& name, const std::string& csv, bool full) {
+LoadResult Harness::load_text(const std::string& tenant, const std::string& name,
+                              const std::string& csv, bool full) {
     const fs::path folder = fs::path(impl_->dir) / "uploads";
     fs::create_directories(folder);
     const fs::path file = folder / name;

@@ -47,7 +47,8 @@ bool domain_after(std::string_view text, size_t at) {
     while (i + 1 < text.size() && text[i] == '.' && in_label(text[i + 1])) {
         const size_t start = ++i;
         bool letters_only = true;
-        for (; i < text.size() && in_label(text[i]); ++i) letters_only = letters_only && is_alpha(text[i]);
+        for (; i < text.size() && in_label(text[i]); ++i)
+            letters_only = letters_only && is_alpha(text[i]);
         if (letters_only && i - start >= 2) return true;
     }
     return false;

@@ -50,7 +50,8 @@ std::string history_json(const std::string& tenant, const plugin::FileRecord& r)
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string summarize(const std::string& file, const std::vector<FormatError>& errors, uint64_t count) {
+std::string summarize(const std::string& file, const std::vector<FormatError>& errors,
+                      uint64_t count) {
     std::string out;
     const size_t shown = std::min<size_t>(errors.size(), 10);
     for (size_t i = 0; i < shown; ++i) out += (i ? "\n" : "") + Pipeline::describe(file, errors[i]);
@@ -60,9 +61,14 @@ std::string summarize(const std::string& file, const std::vector<FormatError>& e
 
 }  // namespace
 
-Pipeline::Pipeline(plugin::Archive& archive, plugin::Target& target, std::vector<TenantProfile> tenants,
-                   EventLog& log, std::function<int64_t()> clock_us)
-    : archive_(archive), target_(target), tenants_(std::move(tenants)), log_(log), clock_us_(std::move(clock_us)) {}
+Pipeline::Pipeline(plugin::Archive& archive, plugin::Target& target,
+                   std::vector<TenantProfile> tenants, EventLog& log,
+                   std::function<int64_t()> clock_us)
+    : archive_(archive),
+      target_(target),
+      tenants_(std::move(tenants)),
+      log_(log),
+      clock_us_(std::move(clock_us)) {}
 
 std::string Pipeline::describe(const std::string& file, const FormatError& e) {
     std::string out = file;
@@ -94,7 +100,8 @@ plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
 LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& progress) {
     const auto started = std::chrono::steady_clock::now();
     LoadRequest request = in;
-    if (request.name.empty()) request.name = std::filesystem::path(request.path).filename().string();
+    if (request.name.empty())
+        request.name = std::filesystem::path(request.path).filename().string();
     request.name = std::filesystem::path(request.name).filename().string();  // never a folder
 
     LoadReport report;
@@ -105,22 +112,27 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     if (!valid_tenant_id(request.tenant) || !tenant) {
         report.outcome = UploadOutcome::refused;
         report.message = "unknown tenant '" + request.tenant + "'";
-        log_.event(LogLevel::warn, "load.refused", {{"tenant", request.tenant}, {"file", request.name},
-                                                    {"reason", "unknown tenant"}});
+        log_.event(
+            LogLevel::warn, "load.refused",
+            {{"tenant", request.tenant}, {"file", request.name}, {"reason", "unknown tenant"}});
         return report;
     }
 
     std::lock_guard<std::mutex> lock(tenant_mutex(tenant->id));
     log_.event(LogLevel::info, "load.started",
-               {{"tenant", tenant->id}, {"file", request.name}, {"mode", plugin::to_string(request.mode)},
-                {"account", request.account}, {"peer", request.peer}});
+               {{"tenant", tenant->id},
+                {"file", request.name},
+                {"mode", plugin::to_string(request.mode)},
+                {"account", request.account},
+                {"peer", request.peer}});
     try {
         report = run(request, *tenant, progress);
     } catch (const std::exception& e) {
         report.outcome = UploadOutcome::retry;
         report.message = std::string("load failed and was rolled back: ") + e.what();
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     plugin::LogFields fields = {{"tenant", tenant->id},
                                 {"file", request.name},
@@ -132,7 +144,9 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
             fields["rows"] = std::to_string(report.record.rows);
             log_.event(LogLevel::info, "load.finished", fields);
             break;
-        case UploadOutcome::duplicate: log_.event(LogLevel::info, "load.duplicate", fields); break;
+        case UploadOutcome::duplicate:
+            log_.event(LogLevel::info, "load.duplicate", fields);
+            break;
         case UploadOutcome::refused:
         case UploadOutcome::refused_pii:
             // Error texts may quote cell values: only their count and first position are logged.
@@ -152,7 +166,8 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     return report;
 }
 
-LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant, const ProgressFunction& progress) {
+LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant,
+                         const ProgressFunction& progress) {
     LoadReport report;
     plugin::FileRecord& record = report.record;
     record.name = request.name;
@@ -161,11 +176,13 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
     record.mode = record.kind == FileKind::catalog ? LoadMode::full : request.mode;
 
     FileHandle file;
-    file.fd = ::open(request.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // An upload's path is never followed through a symbolic link a tenant might have swapped in.
+    file.fd = ::open(request.path.c_str(), O_RDONLY | O_CLOEXEC | (request.follow_symlinks ? 0 : O_NOFOLLOW));
     struct stat st {};
     if (file.fd < 0 || fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         report.outcome = UploadOutcome::refused;
-        report.message = "cannot read " + request.path + ": " + (file.fd < 0 ? strerror(errno) : "not a regular file");
+        report.message = "cannot read " + request.path + ": " +
+                         (file.fd < 0 ? strerror(errno) : "not a regular file");
         return report;
     }
     const uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -252,29 +269,35 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
         transaction.reset();
         object.reset();  // discards what the archive received
         report.outcome = UploadOutcome::refused_pii;
-        report.message = request.name + " refused by the personal-data guard and not kept: " +
-                         (report.errors.empty() ? std::string("personal data") : report.errors[0].reason);
+        report.message =
+            request.name + " refused by the personal-data guard and not kept: " +
+            (report.errors.empty() ? std::string("personal data") : report.errors[0].reason);
         return report;
     }
     record.sha256 = sha.hex();
 
-    if (error_count == 0 && record.kind == FileKind::sales && record.mode == LoadMode::full && rows == 0 &&
-        !request.force_empty_full) {
-        add_error({0, 0, "", "a full upload without records would remove all of the tenant's data; "
-                             "refused (force it to allow this)", false});
+    if (error_count == 0 && record.kind == FileKind::sales && record.mode == LoadMode::full &&
+        rows == 0 && !request.force_empty_full) {
+        add_error({0, 0, "",
+                   "a full upload without records would remove all of the tenant's data; "
+                   "refused (force it to allow this)",
+                   false});
         report.error_count = error_count;
         transaction.reset();
     }
-    if (error_count == 0 && record.kind == FileKind::sales && record.mode == LoadMode::incremental) {
+    if (error_count == 0 && record.kind == FileKind::sales &&
+        record.mode == LoadMode::incremental) {
         if (auto previous = store->find_loaded(record.sha256)) {
             transaction.reset();
             object->commit(record.sha256);
             record.result = FileResult::duplicate;
-            record.detail = "same bytes as '" + previous->name + "' loaded at " + format_timestamp(previous->at_us);
+            record.detail = "same bytes as '" + previous->name + "' loaded at " +
+                            format_timestamp(previous->at_us);
             archive_.append_history(tenant.id, history_json(tenant.id, record));
             store->record(record);
             report.outcome = UploadOutcome::duplicate;
-            report.message = request.name + " is a duplicate: " + record.detail + "; not loaded again";
+            report.message =
+                request.name + " is a duplicate: " + record.detail + "; not loaded again";
             return report;
         }
     }
@@ -298,10 +321,12 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
     archive_.append_history(tenant.id, history_json(tenant.id, record));
     transaction->commit(record);
     report.outcome = UploadOutcome::loaded;
-    report.message = "loaded " + std::to_string(rows) + (rows == 1 ? " line" : " lines") + " from " +
-                     request.name + (record.mode == LoadMode::full ? " (full upload: replaced all lines)" : "");
+    report.message = "loaded " + std::to_string(rows) + (rows == 1 ? " line" : " lines") +
+                     " from " + request.name +
+                     (record.mode == LoadMode::full ? " (full upload: replaced all lines)" : "");
     if (record.kind == FileKind::catalog)
-        report.message = "loaded catalog " + request.name + " with " + std::to_string(rows) + " items";
+        report.message =
+            "loaded catalog " + request.name + " with " + std::to_string(rows) + " items";
     return report;
 }
 

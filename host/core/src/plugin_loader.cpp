@@ -117,7 +117,8 @@ std::vector<std::string> find_plugin_files(const std::vector<std::string>& searc
     return out;
 }
 
-std::optional<std::string> find_plugin(const std::string& id, const std::vector<std::string>& search_path) {
+std::optional<std::string> find_plugin(const std::string& id,
+                                       const std::vector<std::string>& search_path) {
     for (const auto& dir : search_path) {
         fs::path candidate = fs::path(dir) / (file_prefix + id + file_suffix);
         std::error_code ec;
@@ -150,18 +151,20 @@ bool check_descriptor(const sl_plugin_descriptor* d, PluginInfo& info) {
     const std::string where = "(" + info.file + ")";
     if (!d) return refuse("plugin " + where + " returned no descriptor");
     if (d->struct_size < offsetof(sl_plugin_descriptor, create) + sizeof(d->create))
-        return refuse("plugin " + where + " has a truncated descriptor (" + std::to_string(d->struct_size) + " bytes)");
+        return refuse("plugin " + where + " has a truncated descriptor (" +
+                      std::to_string(d->struct_size) + " bytes)");
     info.api_major = d->api_major;
     info.api_minor = d->api_minor;
     const std::string name = d->id ? std::string("'") + d->id + "' " : std::string();
     const std::string host_version = std::to_string(SIGHTLINE_PLUGIN_API_MAJOR) + "." +
                                      std::to_string(SIGHTLINE_PLUGIN_API_MINOR);
-    const std::string plugin_version = std::to_string(d->api_major) + "." + std::to_string(d->api_minor);
+    const std::string plugin_version =
+        std::to_string(d->api_major) + "." + std::to_string(d->api_minor);
     if (d->api_major != SIGHTLINE_PLUGIN_API_MAJOR || d->api_minor > SIGHTLINE_PLUGIN_API_MINOR)
         return refuse("plugin " + name + where + " was built for plugin API " + plugin_version +
                       "; this host provides " + host_version);
-    for (const char* field : {d->abi_tag, d->id, d->kind, d->version, d->license, d->description,
-                              d->config_schema})
+    for (const char* field :
+         {d->abi_tag, d->id, d->kind, d->version, d->license, d->description, d->config_schema})
         if (!field) return refuse("plugin " + name + where + " has an incomplete descriptor");
     info.abi_tag = d->abi_tag;
     info.id = d->id;
@@ -170,8 +173,8 @@ bool check_descriptor(const sl_plugin_descriptor* d, PluginInfo& info) {
     info.license = d->license;
     info.description = d->description;
     if (info.abi_tag != SIGHTLINE_ABI_TAG)
-        return refuse("plugin '" + info.id + "' " + where + " was built for C++ ABI '" + info.abi_tag +
-                      "'; this host uses '" SIGHTLINE_ABI_TAG "'");
+        return refuse("plugin '" + info.id + "' " + where + " was built for C++ ABI '" +
+                      info.abi_tag + "'; this host uses '" SIGHTLINE_ABI_TAG "'");
     static const std::regex id_pattern("[a-z0-9][a-z0-9-]{0,63}");
     if (!std::regex_match(info.id, id_pattern))
         return refuse("plugin " + where + " has an invalid id '" + info.id + "'");
@@ -180,12 +183,15 @@ bool check_descriptor(const sl_plugin_descriptor* d, PluginInfo& info) {
                       "' (known: transport, archive, target, evaluator, service)");
     const std::string expected_name = file_prefix + info.id + file_suffix;
     if (fs::path(info.file).filename() != expected_name)
-        return refuse("plugin '" + info.id + "' is in a file named " + fs::path(info.file).filename().string() +
-                      "; expected " + expected_name);
+        return refuse("plugin '" + info.id + "' is in a file named " +
+                      fs::path(info.file).filename().string() + "; expected " + expected_name);
     json schema = json::parse(d->config_schema, nullptr, false);
-    if (schema.is_discarded()) return refuse("plugin '" + info.id + "' " + where + " has a config schema that is not JSON");
+    if (schema.is_discarded())
+        return refuse("plugin '" + info.id + "' " + where +
+                      " has a config schema that is not JSON");
     std::string schema_problem = check_schema(schema);
-    if (!schema_problem.empty()) return refuse("plugin '" + info.id + "' " + where + ": " + schema_problem);
+    if (!schema_problem.empty())
+        return refuse("plugin '" + info.id + "' " + where + ": " + schema_problem);
     info.schema = schema;
     if (!d->create) return refuse("plugin '" + info.id + "' " + where + " has no create function");
     info.ok = true;
@@ -199,9 +205,12 @@ namespace {
     PluginInfo info;
     info.file = file;
     try {
-        boost::dll::shared_library lib(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        boost::dll::shared_library lib(
+            file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
         if (!lib.has(SIGHTLINE_PLUGIN_ENTRY_NAME)) {
-            info.refusal = file + " is not a Sightline plugin: it has no entry point " SIGHTLINE_PLUGIN_ENTRY_NAME;
+            info.refusal =
+                file +
+                " is not a Sightline plugin: it has no entry point " SIGHTLINE_PLUGIN_ENTRY_NAME;
         } else {
             const auto& d = lib.get_alias<const sl_plugin_descriptor>(SIGHTLINE_PLUGIN_ENTRY_NAME);
             check_descriptor(&d, info);
@@ -250,7 +259,8 @@ PluginInfo probe_plugin(const std::string& file, std::chrono::milliseconds timeo
     auto deadline = std::chrono::steady_clock::now() + timeout;
     bool timed_out = false;
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             timed_out = true;
             break;
@@ -316,15 +326,19 @@ const LoadedPlugin& load_plugin(const std::string& file) {
     std::string trust = check_trust(file);
     if (!trust.empty()) throw plugin::Error(trust);
     try {
-        libraries->emplace_back(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        libraries->emplace_back(
+            file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
         throw plugin::Error("cannot load " + file + ": " + e.what());
     }
     boost::dll::shared_library& lib = libraries->back();
     if (!lib.has(SIGHTLINE_PLUGIN_ENTRY_NAME))
-        throw plugin::Error(file + " is not a Sightline plugin: it has no entry point " SIGHTLINE_PLUGIN_ENTRY_NAME);
+        throw plugin::Error(
+            file +
+            " is not a Sightline plugin: it has no entry point " SIGHTLINE_PLUGIN_ENTRY_NAME);
     plugin->descriptor_ = &lib.get_alias<const sl_plugin_descriptor>(SIGHTLINE_PLUGIN_ENTRY_NAME);
-    if (!check_descriptor(plugin->descriptor_, plugin->info_)) throw plugin::Error(plugin->info_.refusal);
+    if (!check_descriptor(plugin->descriptor_, plugin->info_))
+        throw plugin::Error(plugin->info_.refusal);
     return *loaded->emplace(key, std::move(plugin)).first->second;
 }
 

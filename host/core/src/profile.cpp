@@ -35,7 +35,8 @@ struct Checker {
             if (ok) continue;
             std::string list;
             for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            fail(kv.first, path.empty() ? key : path + "." + key, "unknown key; allowed keys: " + list);
+            fail(kv.first, path.empty() ? key : path + "." + key,
+                 "unknown key; allowed keys: " + list);
         }
     }
 
@@ -56,9 +57,12 @@ struct Checker {
     void boolean(const YAML::Node& node, const std::string& key, bool& out) {
         std::string text;
         if (!scalar(node, key, text)) return;
-        if (text == "true" || text == "yes") out = true;
-        else if (text == "false" || text == "no") out = false;
-        else fail(node, key, "expected true or false, found '" + text + "'");
+        if (text == "true" || text == "yes")
+            out = true;
+        else if (text == "false" || text == "no")
+            out = false;
+        else
+            fail(node, key, "expected true or false, found '" + text + "'");
     }
 
     void integer(const YAML::Node& node, const std::string& key, int& out, int min, int max) {
@@ -69,7 +73,8 @@ struct Checker {
             int v = std::stoi(text, &used);
             if (used != text.size()) throw std::invalid_argument(text);
             if (v < min || v > max) {
-                fail(node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+                fail(node, key,
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max));
                 return;
             }
             out = v;
@@ -78,7 +83,8 @@ struct Checker {
         }
     }
 
-    void string_list(const YAML::Node& node, const std::string& key, std::vector<std::string>& out) {
+    void string_list(const YAML::Node& node, const std::string& key,
+                     std::vector<std::string>& out) {
         if (!node.IsDefined() || node.IsNull()) return;
         if (!node.IsSequence()) {
             fail(node, key, "expected a list");
@@ -102,7 +108,8 @@ struct Checker {
         s.kind = kind;
         s.line = node.Mark().line + 1;
         if (!scalar(node["plugin"], role + ".plugin", s.plugin)) {
-            if (!node["plugin"].IsDefined()) fail(node, role + ".plugin", "required key is missing");
+            if (!node["plugin"].IsDefined())
+                fail(node, role + ".plugin", "required key is missing");
             return;
         }
         if (node["config"].IsDefined()) s.config.reset(node["config"]);
@@ -110,8 +117,9 @@ struct Checker {
     }
 };
 
-const std::vector<std::string> top_keys = {"version", "state_dir", "log", "plugins", "archive",
-                                           "target", "transports", "evaluators", "services", "tenants"};
+const std::vector<std::string> top_keys = {"version",  "state_dir", "log",        "plugins",
+                                           "archive",  "target",    "transports", "evaluators",
+                                           "services", "tenants"};
 
 void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     if (!node.IsDefined()) {
@@ -141,12 +149,16 @@ void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
                    "tenant id '" + tenant.id + "' is not allowed: use [a-z0-9][a-z0-9_-]{0,63}");
             continue;
         }
-        if (!seen.insert(tenant.id).second) c.fail(t["id"], key + ".id", "tenant '" + tenant.id + "' is defined twice");
+        if (!seen.insert(tenant.id).second)
+            c.fail(t["id"], key + ".id", "tenant '" + tenant.id + "' is defined twice");
         std::string delimiter;
         if (c.scalar(t["delimiter"], key + ".delimiter", delimiter)) {
-            if (delimiter == "\\t" || delimiter == "tab" || delimiter == "\t") tenant.delimiter = '\t';
-            else if (delimiter == "," || delimiter == ";" || delimiter == "|") tenant.delimiter = delimiter[0];
-            else c.fail(t["delimiter"], key + ".delimiter", "must be one of ',', ';', '|' or tab");
+            if (delimiter == "\\t" || delimiter == "tab" || delimiter == "\t")
+                tenant.delimiter = '\t';
+            else if (delimiter == "," || delimiter == ";" || delimiter == "|")
+                tenant.delimiter = delimiter[0];
+            else
+                c.fail(t["delimiter"], key + ".delimiter", "must be one of ',', ';', '|' or tab");
         }
         c.boolean(t["allow_pii"], key + ".allow_pii", tenant.allow_pii);
         c.integer(t["active_days"], key + ".active_days", tenant.active_days, 1, 36500);
@@ -205,15 +217,19 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
 
     int version = 0;
     c.integer(root["version"], "version", version, 1, 1000);
-    if (!root["version"].IsDefined()) c.fail(root, "version", "required key is missing (use: version: 1)");
+    if (!root["version"].IsDefined())
+        c.fail(root, "version", "required key is missing (use: version: 1)");
     else if (version != 1 && version != 0)
-        c.fail(root["version"], "version", "profile format " + std::to_string(version) + " is not supported; this host reads format 1");
+        c.fail(root["version"], "version",
+               "profile format " + std::to_string(version) +
+                   " is not supported; this host reads format 1");
 
     c.scalar(root["state_dir"], "state_dir", p.state_dir);
 
     if (const YAML::Node log = root["log"]; log.IsDefined()) {
         c.only_keys(log, "log", {"format", "level", "file"});
-        if (c.scalar(log["format"], "log.format", p.log.format) && p.log.format != "text" && p.log.format != "json")
+        if (c.scalar(log["format"], "log.format", p.log.format) && p.log.format != "text" &&
+            p.log.format != "json")
             c.fail(log["format"], "log.format", "must be 'text' or 'json'");
         if (c.scalar(log["level"], "log.level", p.log.level) && p.log.level != "debug" &&
             p.log.level != "info" && p.log.level != "warn" && p.log.level != "error")
@@ -231,10 +247,14 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         }
     }
 
-    if (root["archive"].IsDefined()) c.plugin_section(root["archive"], "archive", "archive", p);
-    else c.fail(root, "archive", "required key is missing (the archive plugin section)");
-    if (root["target"].IsDefined()) c.plugin_section(root["target"], "target", "target", p);
-    else c.fail(root, "target", "required key is missing (the target plugin section)");
+    if (root["archive"].IsDefined())
+        c.plugin_section(root["archive"], "archive", "archive", p);
+    else
+        c.fail(root, "archive", "required key is missing (the archive plugin section)");
+    if (root["target"].IsDefined())
+        c.plugin_section(root["target"], "target", "target", p);
+    else
+        c.fail(root, "target", "required key is missing (the target plugin section)");
     for (const char* list : {"transports", "evaluators", "services"}) {
         const YAML::Node node = root[list];
         if (!node.IsDefined() || node.IsNull()) continue;

@@ -33,8 +33,8 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
         if (!file) {
             std::string dirs;
             for (const auto& d : checked.search_path) dirs += (dirs.empty() ? "" : ", ") + d;
-            e.message = "plugin '" + section.plugin + "' not found (looked for sightline-" + section.plugin +
-                        ".so in: " + dirs + ")";
+            e.message = "plugin '" + section.plugin + "' not found (looked for sightline-" +
+                        section.plugin + ".so in: " + dirs + ")";
             errors.push_back(e);
             continue;
         }
@@ -47,25 +47,26 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
             continue;
         }
         if (info.kind != section.kind) {
-            e.message = "plugin '" + section.plugin + "' is a " + info.kind + " plugin; " + section.role +
-                        " needs a " + section.kind + " plugin";
+            e.message = "plugin '" + section.plugin + "' is a " + info.kind + " plugin; " +
+                        section.role + " needs a " + section.kind + " plugin";
             errors.push_back(e);
             continue;
         }
         checked.plugins[section.role] = info;
-        checked.configs[section.role] = validate_config(section.config, info.schema, path,
-                                                        section.role + ".config", errors);
+        checked.configs[section.role] =
+            validate_config(section.config, info.schema, path, section.role + ".config", errors);
     }
     return checked;
 }
 
 // Host services for one plugin instance: its log lines carry the instance's role and plugin id.
 class Runtime::Services : public plugin::HostServices {
-public:
+  public:
     Services(Runtime& runtime, std::string role, std::string plugin)
         : runtime_(runtime), role_(std::move(role)), plugin_(std::move(plugin)) {}
 
-    void log(plugin::LogLevel level, std::string_view event, const plugin::LogFields& fields) override {
+    void log(plugin::LogLevel level, std::string_view event,
+             const plugin::LogFields& fields) override {
         plugin::LogFields all = fields;
         all["plugin"] = plugin_;
         runtime_.log().event(level, event, all);
@@ -89,7 +90,7 @@ public:
         return out;
     }
 
-private:
+  private:
     Runtime& runtime_;
     std::string role_;
     std::string plugin_;
@@ -106,7 +107,9 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
         throw StartupError(text);
     }
     const Profile& p = checked_.profile;
-    if (!p.log.file.empty()) fs::create_directories(fs::path(p.log.file).parent_path().empty() ? "." : fs::path(p.log.file).parent_path());
+    if (!p.log.file.empty())
+        fs::create_directories(
+            fs::path(p.log.file).parent_path().empty() ? "." : fs::path(p.log.file).parent_path());
     log_ = std::make_unique<EventLog>(p.log.format, p.log.level, p.log.file);
     fs::create_directories(p.state_dir);
 
@@ -123,21 +126,26 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
             plugin::Plugin* raw = instance.get();
             instances_.push_back(std::move(instance));
             bool fits = false;
-            if (section.kind == "archive") fits = (archive_ = dynamic_cast<plugin::Archive*>(raw)) != nullptr;
-            else if (section.kind == "target") fits = (target_ = dynamic_cast<plugin::Target*>(raw)) != nullptr;
+            if (section.kind == "archive")
+                fits = (archive_ = dynamic_cast<plugin::Archive*>(raw)) != nullptr;
+            else if (section.kind == "target")
+                fits = (target_ = dynamic_cast<plugin::Target*>(raw)) != nullptr;
             else if (section.kind == "transport") {
                 auto* t = dynamic_cast<plugin::Transport*>(raw);
                 if (t) transports_.push_back(t);
                 fits = t != nullptr;
-            } else if (section.kind == "evaluator") fits = dynamic_cast<plugin::Evaluator*>(raw) != nullptr;
-            else if (section.kind == "service") fits = dynamic_cast<plugin::Service*>(raw) != nullptr;
+            } else if (section.kind == "evaluator")
+                fits = dynamic_cast<plugin::Evaluator*>(raw) != nullptr;
+            else if (section.kind == "service")
+                fits = dynamic_cast<plugin::Service*>(raw) != nullptr;
             if (!fits)
                 throw plugin::Error("plugin '" + info.id + "' declares kind " + info.kind +
                                     " but its object does not implement that interface");
             log_->event(plugin::LogLevel::debug, "plugin.started",
                         {{"plugin", info.id}, {"role", section.role}, {"version", info.version}});
         } catch (const std::exception& e) {
-            throw StartupError(std::string(e.what()) + " (" + section.role + " in " + profile_path + ")");
+            throw StartupError(std::string(e.what()) + " (" + section.role + " in " + profile_path +
+                               ")");
         }
     }
     pipeline_ = std::make_unique<Pipeline>(*archive_, *target_, p.tenants, *log_, clock_);

@@ -14,13 +14,15 @@ Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
 
 void Sha256::update(const void* data, size_t size) {
-    if (EVP_DigestUpdate(ctx_, data, size) != 1) throw std::runtime_error("OpenSSL: SHA-256 update failed");
+    if (EVP_DigestUpdate(ctx_, data, size) != 1)
+        throw std::runtime_error("OpenSSL: SHA-256 update failed");
 }
 
 std::string Sha256::hex() {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_DigestFinal_ex(ctx_, digest, &length) != 1) throw std::runtime_error("OpenSSL: SHA-256 final failed");
+    if (EVP_DigestFinal_ex(ctx_, digest, &length) != 1)
+        throw std::runtime_error("OpenSSL: SHA-256 final failed");
     static const char digits[] = "0123456789abcdef";
     std::string out(length * 2, '0');
     for (unsigned int i = 0; i < length; ++i) {

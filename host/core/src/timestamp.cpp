@@ -83,7 +83,8 @@ bool parse_time(std::string_view text, Clock& clock, std::string& reason) {
         if (digits == 0) return fail(reason, expected_forms);
         // Never rounded: a seventh digit is an error even when it is zero.
         if (digits > max_fraction_digits) {
-            return fail(reason, "more than 6 digits of fractional seconds (the limit is microseconds)");
+            return fail(reason,
+                        "more than 6 digits of fractional seconds (the limit is microseconds)");
         }
         for (size_t d = digits; d < max_fraction_digits; ++d) clock.micros *= 10;
     }
@@ -158,11 +159,11 @@ std::string format_timestamp(int64_t micros) {
     civil_from_days(days, year, month, day);
     char buffer[48];
     int n = std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02dT%02d:%02d:%02d",
-                          static_cast<long long>(year), month, day,
-                          static_cast<int>(of_day / 3600), static_cast<int>(of_day / 60 % 60),
-                          static_cast<int>(of_day % 60));
+                          static_cast<long long>(year), month, day, static_cast<int>(of_day / 3600),
+                          static_cast<int>(of_day / 60 % 60), static_cast<int>(of_day % 60));
     if (fraction != 0) {
-        n += std::snprintf(buffer + n, sizeof buffer - n, ".%06lld", static_cast<long long>(fraction));
+        n += std::snprintf(buffer + n, sizeof buffer - n, ".%06lld",
+                           static_cast<long long>(fraction));
     }
     buffer[n] = 'Z';
     return std::string(buffer, n + 1);

@@ -45,6 +45,8 @@ protected:
 private:
     enum class State { open, failed, committed };
     [[noreturn]] void throw_not_open() const;
+    // Rolls back what is not committed and restores the connection's settings.
+    void end_transaction() noexcept;
 
     std::shared_ptr<Connection> db_;
     sightline::plugin::FileKind kind_;

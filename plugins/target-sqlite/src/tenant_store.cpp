@@ -135,12 +135,37 @@ private:
     const Statement& st_;
 };
 
-int read_only_authorizer(void*, int action, const char*, const char*, const char*, const char*) {
+// Pragmas a query may read. The first group changes a setting when given an argument, so it is
+// allowed only without one; the second group takes an object name and never writes.
+bool readable_pragma(const char* name, const char* argument) {
+    static constexpr std::string_view kSettings[] = {"journal_mode", "synchronous", "foreign_keys",
+                                                     "busy_timeout", "cache_size",  "temp_store",
+                                                     "user_version", "page_size"};
+    static constexpr std::string_view kInspections[] = {
+        "table_info",  "table_xinfo", "index_list",      "index_info",     "index_xinfo",
+        "page_count",  "freelist_count", "foreign_key_list", "integrity_check", "quick_check"};
+    const std::string_view pragma = name ? name : "";
+    for (auto known : kSettings) {
+        if (pragma == known) return argument == nullptr;
+    }
+    for (auto known : kInspections) {
+        if (pragma == known) return true;
+    }
+    return false;
+}
+
+int read_only_authorizer(void*, int action, const char* arg1, const char* arg2, const char*,
+                         const char*) {
     switch (action) {
         case SQLITE_SELECT:
         case SQLITE_READ:
         case SQLITE_FUNCTION:
         case SQLITE_RECURSIVE: return SQLITE_OK;
+        case SQLITE_PRAGMA: return readable_pragma(arg1, arg2) ? SQLITE_OK : SQLITE_DENY;
+        case SQLITE_UPDATE:
+            // SQLite itself asks this when it sets up a pragma_* table-valued function; a real
+            // UPDATE still fails the sqlite3_stmt_readonly() check.
+            return arg1 && std::string_view(arg1) == "sqlite_master" ? SQLITE_OK : SQLITE_DENY;
         default: return SQLITE_DENY;
     }
 }

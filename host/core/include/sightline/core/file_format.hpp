@@ -15,8 +15,8 @@
 namespace sightline::core {
 
 struct FormatError {
-    uint64_t line = 0;    // 1-based physical line; 0 for whole-file problems
-    size_t column = 0;    // 1-based column index; 0 when not about one column
+    uint64_t line = 0;  // 1-based physical line; 0 for whole-file problems
+    size_t column = 0;  // 1-based column index; 0 when not about one column
     std::string column_name;
     std::string reason;
     bool personal_data = false;  // raised by the personal-data guard
@@ -31,7 +31,7 @@ struct FormatOptions {
 
 // Converts one file's records to typed values in LoadSpec column order.
 class FileFormat {
-public:
+  public:
     // Check the header. Errors (unknown, duplicate, missing required, PII-like, too many custom
     // columns) are appended to errors; the result is usable only when none were added.
     FileFormat(plugin::FileKind kind, const CsvRecord& header, const FormatOptions& options,
@@ -47,7 +47,7 @@ public:
     // the next call.
     bool convert(const CsvRecord& record, plugin::Value* out, std::vector<FormatError>& errors);
 
-private:
+  private:
     // How one column's cells are checked, beyond its type.
     struct Rule {
         bool required = false;
@@ -58,6 +58,7 @@ private:
 
     void add_column(std::string name, plugin::ValueType type, const Rule& rule, int source);
     void check_column_name(const CsvRecord& header, size_t index, size_t& custom_count,
+                           std::unordered_map<std::string_view, size_t>& seen,
                            std::vector<FormatError>& errors);
     bool convert_cell(size_t column, const CsvField& field, uint64_t line, plugin::Value& value,
                       std::vector<FormatError>& errors);

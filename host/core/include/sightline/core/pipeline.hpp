@@ -29,6 +29,7 @@ struct LoadRequest {
     std::string name;  // file name as uploaded; defaults to the path's file name
     plugin::LoadMode mode = plugin::LoadMode::incremental;
     bool force_empty_full = false;  // allow a full upload without records (wipes the tenant)
+    bool follow_symlinks = false;   // uploads never; an operator's own command line may
     std::string account, peer;      // for the log
 };
 

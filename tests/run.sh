@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine: installs what it needs, builds with
+# -Werror, runs every test (unit, plugin, integration, end-to-end), then the unit and plugin
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+#   tests/run.sh            everything
+#   SKIP_SANITIZERS=1 tests/run.sh   skip the sanitizer pass
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.ci/install-deps
+jobs=$(nproc)
+
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGHTLINE_WERROR=ON >/dev/null
+cmake --build build/test -j "$jobs"
+ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900
+
+if [ -z "${SKIP_SANITIZERS:-}" ]; then
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGHTLINE_WERROR=ON \
+    -DSIGHTLINE_SANITIZE=address,undefined >/dev/null
+  cmake --build build/asan -j "$jobs"
+  # Unit, plugin and integration tests (gtest); the end-to-end scripts ran above.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/asan --output-on-failure -j "$jobs" -LE e2e --timeout 900
+fi
+echo "tests/run.sh: all tests passed"
