@@ -100,9 +100,7 @@ TEST(Load, AbandonedFullLoadKeepsOldLinesAndIndexes) {
         append_lines(*load, spec, lines(1, "new"));
     }
     EXPECT_EQ(store->stats().lines, 4u);
-    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                                "tbl_name = 'sale_lines'"),
-              4);
+    EXPECT_EQ(sale_line_indexes(*store), 4);
 }
 
 TEST(Load, IndexesExistAfterLoadsIntoEmptyAndNonEmptyTables) {
@@ -110,9 +108,43 @@ TEST(Load, IndexesExistAfterLoadsIntoEmptyAndNonEmptyTables) {
     auto store = f.open();
     load_sales(*store, lines(3));
     load_sales(*store, lines(3, "b"));
-    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                                "tbl_name = 'sale_lines'"),
-              4);
+    EXPECT_EQ(sale_line_indexes(*store), 4);
+    Connection db(f.target->database_path("acme"), "check");
+    EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");
+}
+
+int64_t sale_line_indexes(sp::TenantStore& store) {
+    return query_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                            "tbl_name = 'sale_lines'");
+}
+
+TEST(Load, LargeIncrementalLoadSwitchesToRebuildingTheIndexes) {
+    Fixture f;
+    auto store = f.open();
+    load_sales(*store, lines(80));
+    const auto spec = sales_spec();
+    {
+        // 80 existing rows: the indexes are dropped at the 10th appended row. Abandon the load.
+        auto load = store->begin_load(spec);
+        append_lines(*load, spec, lines(20, "big"));
+        EXPECT_EQ(sale_line_indexes(*store), 0);  // same connection: sees its own change
+    }
+    EXPECT_EQ(sale_line_indexes(*store), 4);
+    auto load = store->begin_load(spec);
+    append_lines(*load, spec, lines(9, "small"));
+    EXPECT_EQ(sale_line_indexes(*store), 4);  // still maintained
+    append_lines(*load, spec, lines(11, "more"));
+    EXPECT_EQ(sale_line_indexes(*store), 0);
+    load->commit(loaded_record("big.csv", fake_sha(5), 20));
+    EXPECT_EQ(sale_line_indexes(*store), 4);
+    EXPECT_EQ(store->stats().lines, 100u);
+    // The rebuilt indexes hold every row: a lookup through each agrees with a table scan.
+    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sale_lines INDEXED BY sale_lines_item "
+                                "WHERE item = 'sku-1'"),
+              100);
+    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sale_lines INDEXED BY "
+                                "sale_lines_customer_order WHERE customer > -9223372036854775808"),
+              66);
     Connection db(f.target->database_path("acme"), "check");
     EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");
 }
