@@ -25,8 +25,9 @@ struct Command {
 };
 
 // Parses args against options (and positionals); prints help and returns false on --help.
-bool parse(const std::vector<std::string>& args, const std::string& usage_line, po::options_description& options,
-           const po::positional_options_description& positional, po::variables_map& vm);
+bool parse(const std::vector<std::string>& args, const std::string& usage_line,
+           po::options_description& options, const po::positional_options_description& positional,
+           po::variables_map& vm);
 
 // Options most commands share.
 void add_plugin_path_option(po::options_description& options);

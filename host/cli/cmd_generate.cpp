@@ -9,14 +9,16 @@ namespace sightline::cli {
 
 int run_generate(const std::vector<std::string>& args) {
     po::options_description options("Options");
-    options.add_options()("rows", po::value<uint64_t>()->default_value(1000), "sales lines to write")(
+    options.add_options()("rows", po::value<uint64_t>()->default_value(1000),
+                          "sales lines to write")(
         "customers", po::value<uint64_t>()->default_value(100), "distinct customers to draw from")(
         "seed", po::value<uint64_t>()->default_value(1), "the same seed gives the same bytes")(
         "catalog", "write the matching product catalog instead of sales lines")(
         "output,o", po::value<std::string>(), "write to FILE instead of standard output");
     po::variables_map vm;
-    if (!parse(args, "sightline generate --rows N --customers M --seed S [--catalog] [--output FILE]", options, {},
-               vm))
+    if (!parse(args,
+               "sightline generate --rows N --customers M --seed S [--catalog] [--output FILE]",
+               options, {}, vm))
         return ok;
     core::GeneratorOptions g;
     g.rows = vm["rows"].as<uint64_t>();
@@ -33,8 +35,10 @@ int run_generate(const std::vector<std::string>& args) {
         }
         out = &file;
     }
-    if (vm.count("catalog")) core::generate_catalog(g, *out);
-    else core::generate_sales(g, *out);
+    if (vm.count("catalog"))
+        core::generate_catalog(g, *out);
+    else
+        core::generate_sales(g, *out);
     out->flush();
     if (!*out) {
         std::cerr << "sightline: write failed\n";

@@ -16,10 +16,13 @@ using plugin::UploadOutcome;
 int exit_code_of(UploadOutcome outcome) {
     switch (outcome) {
         case UploadOutcome::loaded:
-        case UploadOutcome::duplicate: return ok;
+        case UploadOutcome::duplicate:
+            return ok;
         case UploadOutcome::refused:
-        case UploadOutcome::refused_pii: return refused;
-        case UploadOutcome::retry: return internal;
+        case UploadOutcome::refused_pii:
+            return refused;
+        case UploadOutcome::retry:
+            return internal;
     }
     return internal;
 }
@@ -35,8 +38,11 @@ nlohmann::json report_json(const std::string& path, const core::LoadReport& r) {
                         {"errors", nlohmann::json::array()}};
     if (!r.record.sha256.empty()) j["sha256"] = r.record.sha256;
     for (const auto& e : r.errors)
-        j["errors"].push_back({{"line", e.line}, {"column", e.column}, {"column_name", e.column_name},
-                               {"reason", e.reason}, {"personal_data", e.personal_data}});
+        j["errors"].push_back({{"line", e.line},
+                               {"column", e.column},
+                               {"column_name", e.column_name},
+                               {"reason", e.reason},
+                               {"personal_data", e.personal_data}});
     return j;
 }
 
@@ -54,7 +60,8 @@ int run_load(const std::vector<std::string>& args) {
     po::positional_options_description positional;
     positional.add("file", -1);
     po::variables_map vm;
-    if (!parse(args, "sightline load --profile P --tenant T [--full] [--json] FILE...", options, positional, vm))
+    if (!parse(args, "sightline load --profile P --tenant T [--full] [--json] FILE...", options,
+               positional, vm))
         return ok;
     auto runtime = open_runtime(vm);
     if (!runtime) return refused;
@@ -75,8 +82,8 @@ int run_load(const std::vector<std::string>& args) {
         if (show_progress)
             progress = [&path](uint64_t done, uint64_t total) {
                 const int percent = total ? static_cast<int>(done * 100 / total) : 100;
-                std::fprintf(stderr, "\rloading %s: %3d%% (%llu of %llu MiB)", path.c_str(), percent,
-                             static_cast<unsigned long long>(done >> 20),
+                std::fprintf(stderr, "\rloading %s: %3d%% (%llu of %llu MiB)", path.c_str(),
+                             percent, static_cast<unsigned long long>(done >> 20),
                              static_cast<unsigned long long>(total >> 20));
                 if (done >= total) std::fputc('\n', stderr);
             };
@@ -86,11 +93,13 @@ int run_load(const std::vector<std::string>& args) {
             out.push_back(report_json(path, report));
             continue;
         }
-        std::ostream& stream = report.outcome == UploadOutcome::loaded || report.outcome == UploadOutcome::duplicate
-                                   ? std::cout
-                                   : std::cerr;
+        std::ostream& stream =
+            report.outcome == UploadOutcome::loaded || report.outcome == UploadOutcome::duplicate
+                ? std::cout
+                : std::cerr;
         stream << path << ": " << report.message << "\n";
-        for (const auto& e : report.errors) stream << "  " << core::Pipeline::describe(path, e) << "\n";
+        for (const auto& e : report.errors)
+            stream << "  " << core::Pipeline::describe(path, e) << "\n";
         if (report.error_count > report.errors.size())
             stream << "  ... and " << report.error_count - report.errors.size() << " more errors\n";
     }

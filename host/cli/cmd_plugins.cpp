@@ -34,7 +34,8 @@ void print_schema(const nlohmann::json& schema) {
         if (spec.value("deprecated", false)) std::cout << ", deprecated";
         std::cout << ")\n";
         if (spec.contains("enum")) std::cout << "      one of: " << spec["enum"].dump() << "\n";
-        if (spec.contains("description")) std::cout << "      " << spec["description"].get<std::string>() << "\n";
+        if (spec.contains("description"))
+            std::cout << "      " << spec["description"].get<std::string>() << "\n";
     }
 }
 
@@ -44,9 +45,12 @@ int run_plugins_list(const std::vector<std::string>& args) {
     po::options_description options("Options");
     add_plugin_path_option(options);
     add_json_option(options);
-    options.add_options()("profile", po::value<std::string>(), "also search the profile's plugins.path");
+    options.add_options()("profile", po::value<std::string>(),
+                          "also search the profile's plugins.path");
     po::variables_map vm;
-    if (!parse(args, "sightline plugins list [--json] [--plugin-path DIRS] [--profile P]", options, {}, vm)) return ok;
+    if (!parse(args, "sightline plugins list [--json] [--plugin-path DIRS] [--profile P]", options,
+               {}, vm))
+        return ok;
     const auto search = search_path_from(vm);
     nlohmann::json out = nlohmann::json::array();
     for (const auto& file : core::find_plugin_files(search)) {
@@ -56,11 +60,12 @@ int run_plugins_list(const std::vector<std::string>& args) {
             continue;
         }
         if (info.ok)
-            std::cout << info.id << "  " << info.kind << "  " << info.version << "  API " << info.api_major << "."
-                      << info.api_minor << "  " << info.description << "\n    " << info.file << "\n";
+            std::cout << info.id << "  " << info.kind << "  " << info.version << "  API "
+                      << info.api_major << "." << info.api_minor << "  " << info.description
+                      << "\n    " << info.file << "\n";
         else
-            std::cout << "REFUSED  " << std::filesystem::path(file).filename().string() << "\n    " << info.refusal
-                      << "\n";
+            std::cout << "REFUSED  " << std::filesystem::path(file).filename().string() << "\n    "
+                      << info.refusal << "\n";
     }
     if (vm.count("json")) std::cout << out.dump(2) << "\n";
     return ok;
@@ -75,7 +80,8 @@ int run_plugins_inspect(const std::vector<std::string>& args) {
     po::positional_options_description positional;
     positional.add("plugin", 1);
     po::variables_map vm;
-    if (!parse(args, "sightline plugins inspect NAME|FILE [--json] [--plugin-path DIRS]", options, positional, vm))
+    if (!parse(args, "sightline plugins inspect NAME|FILE [--json] [--plugin-path DIRS]", options,
+               positional, vm))
         return ok;
     const std::string name = vm["plugin"].as<std::string>();
     std::string file = name;
@@ -96,10 +102,11 @@ int run_plugins_inspect(const std::vector<std::string>& args) {
         std::cerr << "sightline: refused: " << info.refusal << "\n";
         return refused;
     }
-    std::cout << "id           " << info.id << "\nkind         " << info.kind << "\nversion      " << info.version
-              << "\nplugin API   " << info.api_major << "." << info.api_minor << "\nABI          " << info.abi_tag
-              << "\nlicense      " << info.license << "\ndescription  " << info.description << "\nfile         "
-              << info.file << "\nconfig:\n";
+    std::cout << "id           " << info.id << "\nkind         " << info.kind << "\nversion      "
+              << info.version << "\nplugin API   " << info.api_major << "." << info.api_minor
+              << "\nABI          " << info.abi_tag << "\nlicense      " << info.license
+              << "\ndescription  " << info.description << "\nfile         " << info.file
+              << "\nconfig:\n";
     print_schema(info.schema);
     return ok;
 }

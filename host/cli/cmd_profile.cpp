@@ -15,22 +15,29 @@ int run_profile_check(const std::vector<std::string>& args) {
     po::positional_options_description positional;
     positional.add("profile", 1);
     po::variables_map vm;
-    if (!parse(args, "sightline profile check PROFILE [--json] [--plugin-path DIRS]", options, positional, vm))
+    if (!parse(args, "sightline profile check PROFILE [--json] [--plugin-path DIRS]", options,
+               positional, vm))
         return ok;
     std::vector<core::ProfileError> errors;
     const std::string path = vm["profile"].as<std::string>();
-    core::CheckedProfile checked = core::check_profile(path, vm["plugin-path"].as<std::string>(), errors);
+    core::CheckedProfile checked =
+        core::check_profile(path, vm["plugin-path"].as<std::string>(), errors);
     if (vm.count("json")) {
-        nlohmann::json out = {{"profile", path}, {"ok", errors.empty()}, {"errors", nlohmann::json::array()}};
+        nlohmann::json out = {
+            {"profile", path}, {"ok", errors.empty()}, {"errors", nlohmann::json::array()}};
         for (const auto& e : errors)
-            out["errors"].push_back({{"file", e.file}, {"line", e.line}, {"column", e.column}, {"key", e.key},
+            out["errors"].push_back({{"file", e.file},
+                                     {"line", e.line},
+                                     {"column", e.column},
+                                     {"key", e.key},
                                      {"message", e.message}});
         std::cout << out.dump(2) << "\n";
         return errors.empty() ? ok : refused;
     }
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << e.to_string() << "\n";
-        std::cerr << path << ": " << errors.size() << (errors.size() == 1 ? " error" : " errors") << "\n";
+        std::cerr << path << ": " << errors.size() << (errors.size() == 1 ? " error" : " errors")
+                  << "\n";
         return refused;
     }
     std::cout << path << ": ok (" << checked.profile.tenants.size() << " tenants; plugins:";

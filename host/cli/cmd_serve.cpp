@@ -44,7 +44,8 @@ private:
 int run_serve(const std::vector<std::string>& args) {
     po::options_description options("Options");
     add_profile_options(options);
-    options.add_options()("drain", "process every upload pending now, then stop (instead of serving until a signal)");
+    options.add_options()(
+        "drain", "process every upload pending now, then stop (instead of serving until a signal)");
     po::variables_map vm;
     if (!parse(args, "sightline serve --profile P [--drain]", options, {}, vm)) return ok;
 
@@ -60,7 +61,8 @@ int run_serve(const std::vector<std::string>& args) {
     CountingSink sink(runtime->pipeline());
     const auto& profile = runtime->profile();
     runtime->log().event(plugin::LogLevel::info, "serve.started",
-                         {{"profile", profile.file}, {"tenants", std::to_string(profile.tenants.size())},
+                         {{"profile", profile.file},
+                          {"tenants", std::to_string(profile.tenants.size())},
                           {"transports", std::to_string(runtime->transports().size())},
                           {"mode", vm.count("drain") ? "drain" : "serve"}});
     if (vm.count("drain")) {
@@ -69,7 +71,8 @@ int run_serve(const std::vector<std::string>& args) {
         for (auto* t : runtime->transports()) t->start(sink);
         int signal = 0;
         sigwait(&signals, &signal);
-        runtime->log().event(plugin::LogLevel::info, "serve.stopping", {{"signal", strsignal(signal)}});
+        runtime->log().event(plugin::LogLevel::info, "serve.stopping",
+                             {{"signal", strsignal(signal)}});
         for (auto* t : runtime->transports()) t->stop();
     }
     const auto counts = sink.counts();
@@ -84,8 +87,8 @@ int run_serve(const std::vector<std::string>& args) {
         for (const auto& [outcome, n] : counts) std::cout << ", " << n << " " << outcome;
         std::cout << "\n";
         for (const auto& [tenant, seen] : sink.tenants())
-            std::cout << "tenant " << tenant << ": see it with  sightline tenant stats --profile " << profile.file
-                      << " --tenant " << tenant << "\n";
+            std::cout << "tenant " << tenant << ": see it with  sightline tenant stats --profile "
+                      << profile.file << " --tenant " << tenant << "\n";
         return counts.count("refused") || counts.count("refused_pii") ? refused : ok;
     }
     return ok;

@@ -13,12 +13,14 @@ int run_tenant_stats(const std::vector<std::string>& args) {
     add_json_option(options);
     options.add_options()("tenant,t", po::value<std::string>()->required(), "the tenant id");
     po::variables_map vm;
-    if (!parse(args, "sightline tenant stats --profile P --tenant T [--json]", options, {}, vm)) return ok;
+    if (!parse(args, "sightline tenant stats --profile P --tenant T [--json]", options, {}, vm))
+        return ok;
     auto runtime = open_runtime(vm);
     if (!runtime) return refused;
     const std::string tenant = vm["tenant"].as<std::string>();
     if (!runtime->profile().tenant(tenant)) {
-        std::cerr << "sightline: unknown tenant '" << tenant << "' (not in " << runtime->profile().file << ")\n";
+        std::cerr << "sightline: unknown tenant '" << tenant << "' (not in "
+                  << runtime->profile().file << ")\n";
         return refused;
     }
     auto store = runtime->target().open(tenant);
@@ -26,28 +28,36 @@ int run_tenant_stats(const std::vector<std::string>& args) {
     const auto history = store->history();
     nlohmann::json files = nlohmann::json::array(), all = nlohmann::json::array();
     for (const auto& r : history) {
-        nlohmann::json j = {{"name", r.name},         {"sha256", r.sha256},
-                            {"rows", r.rows},         {"mode", plugin::to_string(r.mode)},
-                            {"kind", plugin::to_string(r.kind)}, {"result", plugin::to_string(r.result)},
-                            {"time", core::format_timestamp(r.at_us)}, {"bytes", r.bytes}};
+        nlohmann::json j = {{"name", r.name},
+                            {"sha256", r.sha256},
+                            {"rows", r.rows},
+                            {"mode", plugin::to_string(r.mode)},
+                            {"kind", plugin::to_string(r.kind)},
+                            {"result", plugin::to_string(r.result)},
+                            {"time", core::format_timestamp(r.at_us)},
+                            {"bytes", r.bytes}};
         all.push_back(j);
         if (r.result == plugin::FileResult::loaded) files.push_back(j);
     }
     if (vm.count("json")) {
-        nlohmann::json out = {{"tenant", tenant},         {"files", files},
-                              {"history", all},           {"lines", stats.lines},
-                              {"customers", stats.customers}, {"revenue", stats.revenue},
+        nlohmann::json out = {{"tenant", tenant},
+                              {"files", files},
+                              {"history", all},
+                              {"lines", stats.lines},
+                              {"customers", stats.customers},
+                              {"revenue", stats.revenue},
                               {"catalog_items", stats.catalog_items}};
         std::cout << out.dump(2) << "\n";
         return ok;
     }
-    std::cout << "tenant         " << tenant << "\nlines          " << stats.lines << "\ncustomers      "
-              << stats.customers << "\nrevenue        " << stats.revenue << "\ncatalog items  "
-              << stats.catalog_items << "\nfiles (" << history.size() << "):\n";
+    std::cout << "tenant         " << tenant << "\nlines          " << stats.lines
+              << "\ncustomers      " << stats.customers << "\nrevenue        " << stats.revenue
+              << "\ncatalog items  " << stats.catalog_items << "\nfiles (" << history.size()
+              << "):\n";
     for (const auto& r : history)
-        std::cout << "  " << core::format_timestamp(r.at_us) << "  " << plugin::to_string(r.result) << "  "
-                  << plugin::to_string(r.kind) << "/" << plugin::to_string(r.mode) << "  " << r.rows << " rows  "
-                  << r.name << "  sha256:" << r.sha256 << "\n";
+        std::cout << "  " << core::format_timestamp(r.at_us) << "  " << plugin::to_string(r.result)
+                  << "  " << plugin::to_string(r.kind) << "/" << plugin::to_string(r.mode) << "  "
+                  << r.rows << " rows  " << r.name << "  sha256:" << r.sha256 << "\n";
     return ok;
 }
 

@@ -39,8 +39,9 @@ int dispatch(const std::vector<std::string>& argv) {
         return argv.empty() ? usage : ok;
     }
     if (argv[0] == "--version") {
-        std::cout << "sightline " << SIGHTLINE_VERSION << " (plugin API " << SIGHTLINE_PLUGIN_API_MAJOR << "."
-                  << SIGHTLINE_PLUGIN_API_MINOR << ", ABI " << SIGHTLINE_ABI_TAG << ")\n";
+        std::cout << "sightline " << SIGHTLINE_VERSION << " (plugin API "
+                  << SIGHTLINE_PLUGIN_API_MAJOR << "." << SIGHTLINE_PLUGIN_API_MINOR << ", ABI "
+                  << SIGHTLINE_ABI_TAG << ")\n";
         return ok;
     }
     for (const auto& c : commands) {
@@ -49,15 +50,18 @@ int dispatch(const std::vector<std::string>& argv) {
         if (space == std::string::npos) {
             if (argv[0] == name) return c.run({argv.begin() + 1, argv.end()});
         } else if (argv[0] == name.substr(0, space)) {
-            if (argv.size() >= 2 && argv[1] == name.substr(space + 1)) return c.run({argv.begin() + 2, argv.end()});
+            if (argv.size() >= 2 && argv[1] == name.substr(space + 1))
+                return c.run({argv.begin() + 2, argv.end()});
         }
     }
     std::string group_hint;
     for (const auto& c : commands) {
         const std::string name = c.name;
-        if (name.rfind(argv[0] + " ", 0) == 0) group_hint += std::string(group_hint.empty() ? "" : ", ") + name;
+        if (name.rfind(argv[0] + " ", 0) == 0)
+            group_hint += std::string(group_hint.empty() ? "" : ", ") + name;
     }
-    if (!group_hint.empty()) throw UsageError("'" + argv[0] + "' needs a subcommand: " + group_hint);
+    if (!group_hint.empty())
+        throw UsageError("'" + argv[0] + "' needs a subcommand: " + group_hint);
     throw UsageError("unknown command '" + argv[0] + "'");
 }
 

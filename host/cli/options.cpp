@@ -4,8 +4,9 @@
 
 namespace sightline::cli {
 
-bool parse(const std::vector<std::string>& args, const std::string& usage_line, po::options_description& options,
-           const po::positional_options_description& positional, po::variables_map& vm) {
+bool parse(const std::vector<std::string>& args, const std::string& usage_line,
+           po::options_description& options, const po::positional_options_description& positional,
+           po::variables_map& vm) {
     options.add_options()("help,h", "show this help");
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
     if (vm.count("help")) {

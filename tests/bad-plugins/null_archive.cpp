@@ -12,7 +12,9 @@ public:
 
 class NullArchive : public Archive {
 public:
-    std::unique_ptr<ObjectWriter> create(const std::string&) override { return std::make_unique<NullWriter>(); }
+    std::unique_ptr<ObjectWriter> create(const std::string&) override {
+        return std::make_unique<NullWriter>();
+    }
     std::unique_ptr<ObjectReader> open(const std::string&, const std::string& sha) override {
         throw Error("null-archive keeps nothing: no object " + sha);
     }
@@ -22,8 +24,8 @@ public:
 };
 
 std::unique_ptr<Plugin> create(const CreateContext&) { return std::make_unique<NullArchive>(); }
-const sl_plugin_descriptor descriptor =
-    SIGHTLINE_DESCRIPTOR("null-archive", "archive", "1.0.0", "Apache-2.0", "keeps nothing (tests only)",
-                         R"({"note": {"type": "string", "default": "", "description": "ignored"}})", &create);
+const sl_plugin_descriptor descriptor = SIGHTLINE_DESCRIPTOR(
+    "null-archive", "archive", "1.0.0", "Apache-2.0", "keeps nothing (tests only)",
+    R"({"note": {"type": "string", "default": "", "description": "ignored"}})", &create);
 }  // namespace
 SIGHTLINE_PLUGIN(descriptor)

@@ -44,10 +44,12 @@ protected:
         const std::string path = h.dir() + "/db/" + tenant + ".sqlite";
         EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
         std::string all;
-        for (const char* query : {"SELECT * FROM sale_lines ORDER BY id", "SELECT * FROM catalog_items ORDER BY item",
-                                  "SELECT name, sha256, result FROM files WHERE result = 'loaded' ORDER BY id"}) {
+        for (const char* query :
+             {"SELECT * FROM sale_lines ORDER BY id", "SELECT * FROM catalog_items ORDER BY item",
+              "SELECT name, sha256, result FROM files WHERE result = 'loaded' ORDER BY id"}) {
             sqlite3_stmt* stmt = nullptr;
-            EXPECT_EQ(sqlite3_prepare_v2(db, query, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+            EXPECT_EQ(sqlite3_prepare_v2(db, query, -1, &stmt, nullptr), SQLITE_OK)
+                << sqlite3_errmsg(db);
             while (sqlite3_step(stmt) == SQLITE_ROW)
                 for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
                     const unsigned char* t = sqlite3_column_text(stmt, i);
@@ -62,8 +64,8 @@ protected:
 
     uint64_t lines(const std::string& tenant) { return h.target().open(tenant)->stats().lines; }
 
-    void expect_refused(const std::string& name, const std::string& csv, const std::string& expected_error,
-                        const std::string& outcome = "refused") {
+    void expect_refused(const std::string& name, const std::string& csv,
+                        const std::string& expected_error, const std::string& outcome = "refused") {
         const std::string before = database_digest("acme");
         LoadResult r = h.load_text("acme", name, csv);
         EXPECT_EQ(r.outcome, outcome) << r.message;
@@ -106,13 +108,16 @@ TEST_F(Pipeline, EachKindOfBadInputIsRefusedWithFileLineColumnAndReason) {
         std::string name, csv, error_prefix;
     };
     const std::vector<Case> cases = {
-        {"case.csv", "order,timestamp,customer,item,Price\nA,2026-01-01,1,x,1\n", "case.csv:1:5 (Price): "},
+        {"case.csv", "order,timestamp,customer,item,Price\nA,2026-01-01,1,x,1\n",
+         "case.csv:1:5 (Price): "},
         {"decimal.csv", header + "A,2026-01-01,1,x,1.1234567,1,\n", "decimal.csv:2:5 (price): "},
         {"time.csv", header + "A,2026-13-01,1,x,1,1,\n", "time.csv:2:2 (timestamp): "},
         {"missing.csv", "order,timestamp,item,price\nA,2026-01-01,x,1\n", "missing.csv"},
-        {"customer.csv", header + "A,2026-01-01,18446744073709551616,x,1,1,\n", "customer.csv:2:3 (customer): "},
+        {"customer.csv", header + "A,2026-01-01,18446744073709551616,x,1,1,\n",
+         "customer.csv:2:3 (customer): "},
         {"ragged.csv", header + "A,2026-01-01,1,x,1\n", "ragged.csv:2"},
-        {"late.csv", header + "A,2026-01-01,1,x,1,1,web\nB,2026-01-01,1,x,1e3,1,web\n", "late.csv:3:5 (price): "},
+        {"late.csv", header + "A,2026-01-01,1,x,1,1,web\nB,2026-01-01,1,x,1e3,1,web\n",
+         "late.csv:3:5 (price): "},
     };
     for (const auto& c : cases) {
         LoadResult r = h.load_text("acme", c.name, c.csv);
@@ -131,32 +136,39 @@ TEST_F(Pipeline, RefusedFilesAreArchivedAndRecorded) {
     auto history = h.target().open("acme")->history();
     ASSERT_EQ(history.size(), 1u);
     EXPECT_EQ(history[0].result, sightline::plugin::FileResult::refused);
-    EXPECT_NE(history[0].detail.find("bad.csv:2:3 (customer)"), std::string::npos) << history[0].detail;
+    EXPECT_NE(history[0].detail.find("bad.csv:2:3 (customer)"), std::string::npos)
+        << history[0].detail;
 }
 
 TEST_F(Pipeline, PersonalDataIsRefusedAndNotKeptAnywhere) {
     ASSERT_EQ(h.load_text("acme", "base.csv", base).outcome, "loaded");
     const std::string before = database_digest("acme");
-    const std::string by_column = "order,timestamp,customer,item,price,s_customer_name\nA,2026-01-01,1,x,1,Ann\n";
+    const std::string by_column =
+        "order,timestamp,customer,item,price,s_customer_name\nA,2026-01-01,1,x,1,Ann\n";
     const std::string by_value = header + "A,2026-01-01,1,x,1,1,write to ann.lee@example.com\n";
-    for (const auto& [name, csv] : {std::pair{"column.csv", by_column}, std::pair{"value.csv", by_value}}) {
+    for (const auto& [name, csv] :
+         {std::pair{"column.csv", by_column}, std::pair{"value.csv", by_value}}) {
         LoadResult r = h.load_text("acme", name, csv);
         EXPECT_EQ(r.outcome, "refused_pii") << name << ": " << r.message;
-        EXPECT_FALSE(h.archive().contains("acme", sightline::core::sha256_hex(csv))) << name << " was kept";
+        EXPECT_FALSE(h.archive().contains("acme", sightline::core::sha256_hex(csv)))
+            << name << " was kept";
         EXPECT_EQ(database_digest("acme"), before);
     }
-    EXPECT_EQ(h.target().open("acme")->history().size(), 1u) << "a guarded file left a history entry";
+    EXPECT_EQ(h.target().open("acme")->history().size(), 1u)
+        << "a guarded file left a history entry";
     // The archive's temporary folder holds nothing of them either.
     for (const auto& entry : fs::recursive_directory_iterator(h.dir() + "/archive")) {
         if (entry.is_regular_file() && entry.path().filename() != "history.jsonl") {
-            EXPECT_NE(entry.path().string().find(sightline::core::sha256_hex(base)), std::string::npos)
+            EXPECT_NE(entry.path().string().find(sightline::core::sha256_hex(base)),
+                      std::string::npos)
                 << "unexpected file in the archive: " << entry.path();
         }
     }
 }
 
 TEST_F(Pipeline, AllowPiiLetsTheSameFilesThrough) {
-    const std::string csv = "order,timestamp,customer,item,price,s_email\nA,2026-01-01,1,x,1,ann@example.com\n";
+    const std::string csv =
+        "order,timestamp,customer,item,price,s_email\nA,2026-01-01,1,x,1,ann@example.com\n";
     EXPECT_EQ(h.load_text("acme", "pii.csv", csv).outcome, "refused_pii");
     LoadResult r = h.load_text("open", "pii.csv", csv);
     EXPECT_EQ(r.outcome, "loaded") << r.message;
@@ -194,18 +206,21 @@ TEST_F(Pipeline, EmptyFullUploadIsRefusedButAnEmptyIncrementalIsFine) {
 }
 
 TEST_F(Pipeline, CatalogReplacesTheCatalog) {
-    const std::string catalog = "item,category,title\nsku-1, Shoes > Running | Sale ,Runner\nsku-2,Socks,Sock\n";
+    const std::string catalog =
+        "item,category,title\nsku-1, Shoes > Running | Sale ,Runner\nsku-2,Socks,Sock\n";
     LoadResult r = h.load_text("acme", "catalog_2026-11-01.csv", catalog);
     ASSERT_EQ(r.outcome, "loaded") << r.message;
     EXPECT_EQ(h.target().open("acme")->stats().catalog_items, 2u);
-    ASSERT_EQ(h.load_text("acme", "catalog_2026-11-02.csv", "item,category\nsku-3,Hats\n").outcome, "loaded");
+    ASSERT_EQ(h.load_text("acme", "catalog_2026-11-02.csv", "item,category\nsku-3,Hats\n").outcome,
+              "loaded");
     EXPECT_EQ(h.target().open("acme")->stats().catalog_items, 1u);
     EXPECT_EQ(lines("acme"), 0u);
     EXPECT_EQ(h.load_text("acme", "catalog_x.csv", "item,category\na,X\na,Y\n").outcome, "refused");
 }
 
 TEST_F(Pipeline, TenantDelimiterIsUsed) {
-    LoadResult r = h.load_text("semi", "s.csv", "order;timestamp;customer;item;price\nA;2026-01-01;1;x;2,5\n");
+    LoadResult r =
+        h.load_text("semi", "s.csv", "order;timestamp;customer;item;price\nA;2026-01-01;1;x;2,5\n");
     EXPECT_EQ(r.outcome, "refused") << "2,5 is not a decimal";
     r = h.load_text("semi", "s.csv", "order;timestamp;customer;item;price\nA;2026-01-01;1;x;2.5\n");
     EXPECT_EQ(r.outcome, "loaded") << r.message;

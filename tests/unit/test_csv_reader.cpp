@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <stdexcept>
 
 #include "sightline/core/utf8.hpp"
@@ -352,6 +353,31 @@ TEST(CsvReader, SameResultForEveryReadSize) {
             EXPECT_EQ(rows[i].error_column, expected[i].error_column) << chunk << " " << i;
             if (!expected[i].malformed) {
                 EXPECT_EQ(rows[i].fields, expected[i].fields) << chunk;
+            }
+        }
+    }
+}
+
+// Random documents from the bytes that matter to the parser: the result must not depend on
+// where the reads split the input, including inside a CRLF, a "" or a multi-byte character.
+TEST(CsvReader, RandomInputIndependentOfReadSize) {
+    const std::vector<std::string> pieces = {"a",    "bc",       ",",    ",",           "\"",
+                                             "\"\"", "\r",       "\n",   "\r\n",        " ",
+                                             "\t",   "\xC3\xA9", "\xC3", "\xEF\xBB\xBF"};
+    std::mt19937 random(20261129);
+    for (int doc = 0; doc < 300; ++doc) {
+        std::string data;
+        const size_t length = random() % 60;
+        for (size_t i = 0; i < length; ++i) data += pieces[random() % pieces.size()];
+        const auto expected = read_all(data, ',', 1 << 30, 16);
+        for (const size_t chunk : {size_t{1}, size_t{2}, size_t{5}}) {
+            const auto rows = read_all(data, ',', chunk, 16);
+            ASSERT_EQ(rows.size(), expected.size()) << doc << " " << chunk;
+            for (size_t i = 0; i < rows.size(); ++i) {
+                EXPECT_EQ(rows[i].line, expected[i].line) << doc << " " << chunk;
+                EXPECT_EQ(rows[i].malformed, expected[i].malformed) << doc << " " << chunk;
+                EXPECT_EQ(rows[i].error, expected[i].error) << doc << " " << chunk;
+                EXPECT_EQ(rows[i].fields, expected[i].fields) << doc << " " << chunk;
             }
         }
     }

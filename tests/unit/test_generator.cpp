@@ -511,10 +511,10 @@ TEST(GeneratorSales, UsesTheWholeCustomerPool) {
 // produced, never as one buffer holding the file.
 TEST(GeneratorSales, StreamsInBoundedChunks) {
     class Counting : public std::streambuf {
-      public:
+    public:
         size_t total = 0, largest = 0, writes = 0;
 
-      protected:
+    protected:
         std::streamsize xsputn(const char*, std::streamsize n) override {
             total += static_cast<size_t>(n);
             largest = std::max(largest, static_cast<size_t>(n));

@@ -16,8 +16,8 @@ namespace {
 
 std::string write_profile(const std::string& text) {
     static int n = 0;
-    fs::path p = fs::temp_directory_path() / ("sightline_profile_test_" + std::to_string(getpid()) + "_" +
-                                              std::to_string(n++) + ".yaml");
+    fs::path p = fs::temp_directory_path() / ("sightline_profile_test_" + std::to_string(getpid()) +
+                                              "_" + std::to_string(n++) + ".yaml");
     std::ofstream(p) << text;
     return p.string();
 }
@@ -91,8 +91,8 @@ tenants:
                  errors);
     std::vector<std::string> keys;
     for (auto& e : errors) keys.push_back(e.key);
-    EXPECT_EQ(keys, (std::vector<std::string>{"target.plugin", "tenants[0].delimiter", "tenants[0].allow_pii",
-                                              "tenants[1].id"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{"target.plugin", "tenants[0].delimiter",
+                                              "tenants[0].allow_pii", "tenants[1].id"}));
 }
 
 TEST(Profile, NotYamlGivesLine) {

@@ -118,32 +118,26 @@ std::string case_hint(FileKind kind, std::string_view name) {
     return "";
 }
 
+// Why a name is neither a fixed column of the kind nor a custom column, with the likeliest fix.
 std::string unknown_column_reason(FileKind kind, std::string_view name) {
-    std::string reason = "unknown column " + quoted(name);
+    const std::string reason = "unknown column " + quoted(name);
     const std::string hint = case_hint(kind, name);
     if (!hint.empty()) return reason + hint;
+    const char* why = nullptr;
     ValueType type;
-    if (kind == FileKind::catalog && custom_type(name, type)) {
-        return reason + ": catalog files take only s_ custom columns";
-    }
-    if (kind == FileKind::sales && find_fixed(FileKind::catalog, name)) {
-        return reason +
-               ": it is a catalog column, and catalog files have names starting with "
-               "'catalog'";
-    }
-    if (kind == FileKind::catalog && find_fixed(FileKind::sales, name)) {
-        return reason +
-               ": it is a sales column, and this file is a catalog (its name starts "
-               "with 'catalog')";
-    }
     if (kind == FileKind::sales) {
-        return reason +
-               ": expected order, timestamp, customer, item, price, quantity, or a custom "
-               "column s_, i_, f_ or d_ followed by a name";
+        why = find_fixed(FileKind::catalog, name)
+                  ? "it is a catalog column, and catalog files have names starting with 'catalog'"
+                  : "expected order, timestamp, customer, item, price, quantity, or a custom "
+                    "column s_, i_, f_ or d_ followed by a name";
+    } else if (custom_type(name, type)) {
+        why = "catalog files take only s_ custom columns";
+    } else if (find_fixed(FileKind::sales, name)) {
+        why = "it is a sales column, and this file is a catalog (its name starts with 'catalog')";
+    } else {
+        why = "expected item, category, title, brand, or a custom column s_ followed by a name";
     }
-    return reason +
-           ": expected item, category, title, brand, or a custom column s_ followed by a "
-           "name";
+    return reason + ": " + why;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -32,7 +32,7 @@ constexpr uint64_t mix64(uint64_t z) {
 // function arguments or the operands of + are evaluated is unspecified, and GCC and Clang
 // differ, which would make the bytes depend on the compiler.
 class Rng {
-  public:
+public:
     explicit Rng(uint64_t seed) : state_(seed) {}
 
     uint64_t next() {
@@ -43,7 +43,7 @@ class Rng {
     uint64_t below(uint64_t n) { return n <= 1 ? 0 : next() % n; }
     bool per_mille(uint64_t p) { return below(1000) < p; }
 
-  private:
+private:
     uint64_t state_;
 };
 
@@ -127,7 +127,7 @@ constexpr uint64_t kMaxItems = 10000;
 // ostringstream, operator<< or even std::string appends would dominate the run time of a
 // 10M-line benchmark file.
 class Writer {
-  public:
+public:
     explicit Writer(std::ostream& out) : out_(out), buf_(kChunk) {}
 
     void put(char c) {
@@ -221,7 +221,7 @@ class Writer {
         pos_ = 0;
     }
 
-  private:
+private:
     static constexpr size_t kChunk = 64 * 1024;
     std::ostream& out_;
     std::vector<char> buf_;
@@ -407,7 +407,7 @@ struct Line {
 };
 
 class SalesGenerator {
-  public:
+public:
     explicit SalesGenerator(const GeneratorOptions& o)
         : rows_(o.rows),
           pool_(customer_pool_size(o)),
@@ -434,7 +434,7 @@ class SalesGenerator {
         }
     }
 
-  private:
+private:
     // The clock advances by kOrderSpan / rows per written line (remainder carried exactly), so
     // the file covers the whole span whatever its size.
     void advance_clock(size_t lines) {

@@ -177,7 +177,8 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
 
     FileHandle file;
     // An upload's path is never followed through a symbolic link a tenant might have swapped in.
-    file.fd = ::open(request.path.c_str(), O_RDONLY | O_CLOEXEC | (request.follow_symlinks ? 0 : O_NOFOLLOW));
+    file.fd = ::open(request.path.c_str(),
+                     O_RDONLY | O_CLOEXEC | (request.follow_symlinks ? 0 : O_NOFOLLOW));
     struct stat st {};
     if (file.fd < 0 || fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         report.outcome = UploadOutcome::refused;

@@ -50,6 +50,18 @@ std::string owner_problem(const struct stat& st, const std::string& what) {
 
 const std::set<std::string> kinds = {"transport", "archive", "target", "evaluator", "service"};
 
+// Boost.DLL wraps the dynamic loader's message in its own words; keep the loader's.
+std::string load_error(const std::exception& e) {
+    const std::string text = e.what();
+    const std::string marker = "dlerror system message: ";
+    const auto at = text.find(marker);
+    if (at == std::string::npos) return text;
+    const auto end = text.rfind("): ");
+    return text.substr(at + marker.size(), end != std::string::npos && end > at
+                                               ? end - at - marker.size()
+                                               : std::string::npos);
+}
+
 }  // namespace
 
 json PluginInfo::to_json() const {
@@ -216,8 +228,7 @@ namespace {
             check_descriptor(&d, info);
         }
     } catch (const std::exception& e) {
-        const char* why = dlerror();
-        info.refusal = "cannot load " + file + ": " + (why ? why : e.what());
+        info.refusal = "cannot load " + file + ": " + load_error(e);
     }
     std::string text = info.to_json().dump();
     size_t done = 0;
@@ -329,7 +340,7 @@ const LoadedPlugin& load_plugin(const std::string& file) {
         libraries->emplace_back(
             file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
-        throw plugin::Error("cannot load " + file + ": " + e.what());
+        throw plugin::Error("cannot load " + file + ": " + load_error(e));
     }
     boost::dll::shared_library& lib = libraries->back();
     if (!lib.has(SIGHTLINE_PLUGIN_ENTRY_NAME))

@@ -61,7 +61,7 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
 
 // Host services for one plugin instance: its log lines carry the instance's role and plugin id.
 class Runtime::Services : public plugin::HostServices {
-  public:
+public:
     Services(Runtime& runtime, std::string role, std::string plugin)
         : runtime_(runtime), role_(std::move(role)), plugin_(std::move(plugin)) {}
 
@@ -90,7 +90,7 @@ class Runtime::Services : public plugin::HostServices {
         return out;
     }
 
-  private:
+private:
     Runtime& runtime_;
     std::string role_;
     std::string plugin_;

@@ -19,18 +19,22 @@ std::string root_from(const std::string& config_json) {
     const std::string key = "\"root\":\"";
     const auto at = config_json.find(key);
     if (at == std::string::npos) throw Error("archive-plain: no root in config");
-    return config_json.substr(at + key.size(), config_json.find('"', at + key.size()) - at - key.size());
+    return config_json.substr(at + key.size(),
+                              config_json.find('"', at + key.size()) - at - key.size());
 }
 
 class PlainWriter : public ObjectWriter {
 public:
-    explicit PlainWriter(fs::path dir) : dir_(std::move(dir)), temp_(dir_ / ".incoming"), out_(temp_, std::ios::binary) {
+    explicit PlainWriter(fs::path dir)
+        : dir_(std::move(dir)), temp_(dir_ / ".incoming"), out_(temp_, std::ios::binary) {
         if (!out_) throw Error("archive-plain: cannot write in " + dir_.string());
     }
     ~PlainWriter() override {
         if (!committed_) fs::remove(temp_);
     }
-    void write(const char* data, size_t size) override { out_.write(data, static_cast<std::streamsize>(size)); }
+    void write(const char* data, size_t size) override {
+        out_.write(data, static_cast<std::streamsize>(size));
+    }
     void commit(const std::string& sha256) override {
         out_.close();
         if (!out_) throw Error("archive-plain: write failed");
@@ -46,7 +50,8 @@ private:
 
 class PlainReader : public ObjectReader {
 public:
-    PlainReader(const fs::path& file, std::string sha256) : in_(file, std::ios::binary), sha256_(std::move(sha256)) {
+    PlainReader(const fs::path& file, std::string sha256)
+        : in_(file, std::ios::binary), sha256_(std::move(sha256)) {
         if (!in_) throw Error("archive-plain: no object " + sha256_);
         ctx_ = EVP_MD_CTX_new();
         EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
@@ -81,7 +86,8 @@ public:
     std::unique_ptr<ObjectWriter> create(const std::string& tenant) override {
         return std::make_unique<PlainWriter>(folder(tenant));
     }
-    std::unique_ptr<ObjectReader> open(const std::string& tenant, const std::string& sha256) override {
+    std::unique_ptr<ObjectReader> open(const std::string& tenant,
+                                       const std::string& sha256) override {
         return std::make_unique<PlainReader>(folder(tenant) / sha256, sha256);
     }
     bool contains(const std::string& tenant, const std::string& sha256) override {
@@ -99,7 +105,8 @@ public:
 
 private:
     fs::path folder(const std::string& tenant) {
-        fs::path dir = root_ / tenant;  // the host only passes tenant ids that are safe folder names
+        fs::path dir =
+            root_ / tenant;  // the host only passes tenant ids that are safe folder names
         fs::create_directories(dir);
         return dir;
     }
@@ -111,7 +118,8 @@ std::unique_ptr<Plugin> create(const CreateContext& context) {
 }
 
 const sl_plugin_descriptor descriptor = SIGHTLINE_DESCRIPTOR(
-    "archive-plain", "archive", "1.0.0", "Apache-2.0", "example: uploads kept as plain files named by SHA-256",
+    "archive-plain", "archive", "1.0.0", "Apache-2.0",
+    "example: uploads kept as plain files named by SHA-256",
     R"({"root": {"type": "string", "required": true, "description": "folder for the tenants' files"}})",
     &create);
 

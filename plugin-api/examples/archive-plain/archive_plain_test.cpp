@@ -26,7 +26,8 @@ tenants: [{id: acme}]
                                   {PLUGIN_DIR, SDK_PLUGIN_DIR});
     const std::string csv = "order,timestamp,customer,item,price\nA1,2026-11-01,42,sku-1,19.99\n";
     auto loaded = h.load_text("acme", "sales.csv", csv);
-    check(loaded.outcome == "loaded" && loaded.rows == 1, "a valid file is loaded: " + loaded.message);
+    check(loaded.outcome == "loaded" && loaded.rows == 1,
+          "a valid file is loaded: " + loaded.message);
 
     std::ifstream kept(h.dir() + "/archive/acme/" + loaded.sha256, std::ios::binary);
     std::stringstream bytes;
@@ -36,10 +37,14 @@ tenants: [{id: acme}]
     auto again = h.load_text("acme", "copy.csv", csv);
     check(again.outcome == "duplicate", "the same bytes again are a duplicate");
 
-    auto pii = h.load_text("acme", "pii.csv", "order,timestamp,customer,item,price,s_email\nA,2026-11-01,1,x,1,a@b.cc\n");
+    auto pii =
+        h.load_text("acme", "pii.csv",
+                    "order,timestamp,customer,item,price,s_email\nA,2026-11-01,1,x,1,a@b.cc\n");
     check(pii.outcome == "refused_pii", "personal data is refused");
-    check(h.archive().history("acme").size() == 2, "the history has the loaded file and the duplicate only");
+    check(h.archive().history("acme").size() == 2,
+          "the history has the loaded file and the duplicate only");
 
-    std::cout << (failures ? "archive-plain example: FAILED\n" : "archive-plain example: all checks passed\n");
+    std::cout << (failures ? "archive-plain example: FAILED\n"
+                           : "archive-plain example: all checks passed\n");
     return failures ? 1 : 0;
 }

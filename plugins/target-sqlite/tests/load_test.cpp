@@ -18,6 +18,11 @@ std::vector<SaleLine> lines(int n, const std::string& prefix = "o") {
     return out;
 }
 
+int64_t sale_line_indexes(sp::TenantStore& store) {
+    return query_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                            "tbl_name = 'sale_lines'");
+}
+
 TEST(Load, RowsBecomeVisibleAtCommitWithTheirFile) {
     Fixture f;
     auto store = f.open();
@@ -111,11 +116,6 @@ TEST(Load, IndexesExistAfterLoadsIntoEmptyAndNonEmptyTables) {
     EXPECT_EQ(sale_line_indexes(*store), 4);
     Connection db(f.target->database_path("acme"), "check");
     EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");
-}
-
-int64_t sale_line_indexes(sp::TenantStore& store) {
-    return query_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                            "tbl_name = 'sale_lines'");
 }
 
 TEST(Load, LargeIncrementalLoadSwitchesToRebuildingTheIndexes) {

@@ -48,8 +48,8 @@ class HostServices;
 // What the host hands a plugin when it creates it.
 struct CreateContext {
     HostServices* host = nullptr;  // outlives the plugin object
-    std::string config_json;       // the profile section, validated against the schema, defaults applied
-    std::string instance_name;     // e.g. "target" or "intake[0]", for log lines
+    std::string config_json;  // the profile section, validated against the schema, defaults applied
+    std::string instance_name;  // e.g. "target" or "intake[0]", for log lines
 };
 
 using CreateFunction = std::unique_ptr<Plugin> (*)(const CreateContext&);
@@ -80,11 +80,16 @@ enum class Kind { transport, archive, target, evaluator, service };
 
 inline const char* to_string(Kind k) {
     switch (k) {
-        case Kind::transport: return "transport";
-        case Kind::archive: return "archive";
-        case Kind::target: return "target";
-        case Kind::evaluator: return "evaluator";
-        case Kind::service: return "service";
+        case Kind::transport:
+            return "transport";
+        case Kind::archive:
+            return "archive";
+        case Kind::target:
+            return "target";
+        case Kind::evaluator:
+            return "evaluator";
+        case Kind::service:
+            return "service";
     }
     return "?";
 }
@@ -131,14 +136,15 @@ public:
 }  // namespace sightline::plugin
 
 // Export the descriptor as the library's single entry point: a Boost.DLL alias named
-// sightline_plugin_v1 in the "boostdll" section, so tools can find it with boost::dll::library_info.
-// Use at namespace scope; build with -fvisibility=hidden (sightline_add_plugin() does).
-#define SIGHTLINE_PLUGIN(descriptor_variable) BOOST_DLL_ALIAS(descriptor_variable, sightline_plugin_v1)
+// sightline_plugin_v1 in the "boostdll" section, so tools can find it with
+// boost::dll::library_info. Use at namespace scope; build with -fvisibility=hidden
+// (sightline_add_plugin() does).
+#define SIGHTLINE_PLUGIN(descriptor_variable) \
+    BOOST_DLL_ALIAS(descriptor_variable, sightline_plugin_v1)
 
 // Fill the fixed fields of a descriptor.
-#define SIGHTLINE_DESCRIPTOR(id, kind, version, license, description, schema, create_fn)    \
-    sl_plugin_descriptor {                                                                   \
-        sizeof(sl_plugin_descriptor), SIGHTLINE_PLUGIN_API_MAJOR, SIGHTLINE_PLUGIN_API_MINOR, \
-            SIGHTLINE_ABI_TAG, id, kind, version, license, description, schema, create_fn,    \
-            nullptr                                                                          \
+#define SIGHTLINE_DESCRIPTOR(id, kind, version, license, description, schema, create_fn)           \
+    sl_plugin_descriptor {                                                                         \
+        sizeof(sl_plugin_descriptor), SIGHTLINE_PLUGIN_API_MAJOR, SIGHTLINE_PLUGIN_API_MINOR,      \
+            SIGHTLINE_ABI_TAG, id, kind, version, license, description, schema, create_fn, nullptr \
     }

@@ -33,7 +33,8 @@ class Archive : public Plugin {
 public:
     virtual std::unique_ptr<ObjectWriter> create(const std::string& tenant) = 0;
     // Throws Error when the object is missing.
-    virtual std::unique_ptr<ObjectReader> open(const std::string& tenant, const std::string& sha256) = 0;
+    virtual std::unique_ptr<ObjectReader> open(const std::string& tenant,
+                                               const std::string& sha256) = 0;
     virtual bool contains(const std::string& tenant, const std::string& sha256) = 0;
     // The tenant's history kept beside the objects: one JSON document per entry, appended
     // durably, returned in order.

@@ -15,11 +15,16 @@ enum class ValueType : uint8_t { string, int64, uint64, decimal, timestamp };
 
 inline const char* to_string(ValueType t) {
     switch (t) {
-        case ValueType::string: return "string";
-        case ValueType::int64: return "integer";
-        case ValueType::uint64: return "unsigned";
-        case ValueType::decimal: return "decimal";
-        case ValueType::timestamp: return "timestamp";
+        case ValueType::string:
+            return "string";
+        case ValueType::int64:
+            return "integer";
+        case ValueType::uint64:
+            return "unsigned";
+        case ValueType::decimal:
+            return "decimal";
+        case ValueType::timestamp:
+            return "timestamp";
     }
     return "?";
 }
@@ -46,9 +51,12 @@ inline const char* to_string(LoadMode m) { return m == LoadMode::full ? "full" :
 enum class FileResult : uint8_t { loaded, duplicate, refused };
 inline const char* to_string(FileResult r) {
     switch (r) {
-        case FileResult::loaded: return "loaded";
-        case FileResult::duplicate: return "duplicate";
-        case FileResult::refused: return "refused";
+        case FileResult::loaded:
+            return "loaded";
+        case FileResult::duplicate:
+            return "duplicate";
+        case FileResult::refused:
+            return "refused";
     }
     return "?";
 }

@@ -11,9 +11,9 @@
 namespace sightline::plugin {
 
 struct HttpRequest {
-    std::string method;  // "GET", "PUT", ...
-    std::string path;    // decoded path, without the query
-    std::string query;   // raw query string, without '?'
+    std::string method;                          // "GET", "PUT", ...
+    std::string path;                            // decoded path, without the query
+    std::string query;                           // raw query string, without '?'
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
     std::string peer;       // client address

@@ -26,11 +26,16 @@ enum class UploadOutcome : uint8_t {
 
 inline const char* to_string(UploadOutcome o) {
     switch (o) {
-        case UploadOutcome::loaded: return "loaded";
-        case UploadOutcome::duplicate: return "duplicate";
-        case UploadOutcome::refused: return "refused";
-        case UploadOutcome::refused_pii: return "refused_pii";
-        case UploadOutcome::retry: return "retry";
+        case UploadOutcome::loaded:
+            return "loaded";
+        case UploadOutcome::duplicate:
+            return "duplicate";
+        case UploadOutcome::refused:
+            return "refused";
+        case UploadOutcome::refused_pii:
+            return "refused_pii";
+        case UploadOutcome::retry:
+            return "retry";
     }
     return "?";
 }

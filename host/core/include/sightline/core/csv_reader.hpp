@@ -32,7 +32,7 @@ struct CsvRecord {
 };
 
 class CsvReader {
-  public:
+public:
     static constexpr size_t default_max_record = 1 << 20;  // 1 MiB
 
     CsvReader(ByteSource source, char delimiter, size_t max_record_bytes = default_max_record);
@@ -44,7 +44,7 @@ class CsvReader {
 
     uint64_t bytes_read() const { return bytes_read_; }
 
-  private:
+private:
     enum class Step : uint8_t { record, blank, need_more };
     // Where a field's text is: in buffer_ from the record's first byte (unquoted values), or in
     // scratch_ (quoted values, unescaped).

@@ -31,7 +31,7 @@ struct FormatOptions {
 
 // Converts one file's records to typed values in LoadSpec column order.
 class FileFormat {
-  public:
+public:
     // Check the header. Errors (unknown, duplicate, missing required, PII-like, too many custom
     // columns) are appended to errors; the result is usable only when none were added.
     FileFormat(plugin::FileKind kind, const CsvRecord& header, const FormatOptions& options,
@@ -47,7 +47,7 @@ class FileFormat {
     // the next call.
     bool convert(const CsvRecord& record, plugin::Value* out, std::vector<FormatError>& errors);
 
-  private:
+private:
     // How one column's cells are checked, beyond its type.
     struct Rule {
         bool required = false;

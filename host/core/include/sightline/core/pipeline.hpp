@@ -59,7 +59,8 @@ public:
     static std::string describe(const std::string& file, const FormatError& e);
 
 private:
-    LoadReport run(const LoadRequest& request, const TenantProfile& tenant, const ProgressFunction& progress);
+    LoadReport run(const LoadRequest& request, const TenantProfile& tenant,
+                   const ProgressFunction& progress);
     std::mutex& tenant_mutex(const std::string& tenant);
 
     plugin::Archive& archive_;

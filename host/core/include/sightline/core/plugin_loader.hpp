@@ -39,7 +39,8 @@ std::vector<std::string> plugin_search_path(const std::string& cli_path,
 std::vector<std::string> find_plugin_files(const std::vector<std::string>& search_path);
 
 // The file of plugin id, or nullopt.
-std::optional<std::string> find_plugin(const std::string& id, const std::vector<std::string>& search_path);
+std::optional<std::string> find_plugin(const std::string& id,
+                                       const std::vector<std::string>& search_path);
 
 // "" when the file and its folder may be trusted: owned by root or by this user, and not
 // writable by group or others. Otherwise the reason.

@@ -28,7 +28,7 @@ Clock system_clock();
 // plugin section against the plugin's probed descriptor and config schema.
 struct CheckedProfile {
     Profile profile;
-    std::map<std::string, PluginInfo> plugins;     // by role
+    std::map<std::string, PluginInfo> plugins;      // by role
     std::map<std::string, nlohmann::json> configs;  // by role, defaults applied
     std::vector<std::string> search_path;
 };
@@ -45,7 +45,8 @@ public:
 class Runtime {
 public:
     // Checks the profile, loads and creates every plugin. Throws StartupError.
-    Runtime(const std::string& profile_path, const std::string& cli_plugin_path, Clock clock = system_clock());
+    Runtime(const std::string& profile_path, const std::string& cli_plugin_path,
+            Clock clock = system_clock());
     ~Runtime();
 
     const Profile& profile() const { return checked_.profile; }

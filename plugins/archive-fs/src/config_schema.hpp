@@ -1,0 +1,18 @@
+// The JSON config schema embedded in the descriptor (docs/plugin-authors.md#config-schema). A
+// constant, so that the descriptor is constant-initialized and readable without running code.
+#pragma once
+
+namespace sightline::archive_fs {
+
+inline constexpr char kConfigSchema[] = R"json({
+  "root": {"type": "string", "required": true,
+           "description": "Folder of the archive: <root>/<tenant>/objects/ and history.jsonl (created 0700 if missing)"},
+  "compression": {"type": "string", "default": "zstd", "enum": ["none", "zstd"],
+                  "description": "How new objects are stored; objects of either kind are always readable"},
+  "zstd_level": {"type": "integer", "default": 3, "minimum": 1, "maximum": 19,
+                 "description": "zstd compression level for new objects (higher: smaller and slower)"},
+  "fsync": {"type": "boolean", "default": true,
+            "description": "fsync objects, history lines and folders before reporting success; turn off only for tests"}
+})json";
+
+}  // namespace sightline::archive_fs
