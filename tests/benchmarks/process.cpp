@@ -26,14 +26,18 @@ void on_signal(int) { g_interrupted = 1; }
 
 double seconds_of(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
 
+// Tells the parent which step failed, and errno, through the close-on-exec pipe.
+[[noreturn]] void child_failed(int report_fd, int stage) {
+    const int codes[2] = {stage, errno};
+    ssize_t ignored = ::write(report_fd, codes, sizeof codes);
+    (void)ignored;
+    _exit(127);
+}
+
 // Only async-signal-safe calls between fork and execve.
-[[noreturn]] void child(char* const* argv, const char* out, const char* err, const char* cwd, int report_fd) {
-    auto fail = [report_fd](int stage) {
-        const int codes[2] = {stage, errno};
-        ssize_t ignored = ::write(report_fd, codes, sizeof codes);
-        (void)ignored;
-        _exit(127);
-    };
+[[noreturn]] void child(char* const* argv, const char* out, const char* err, const char* cwd,
+                        int report_fd) {
+    auto fail = [report_fd](int stage) { child_failed(report_fd, stage); };
     const int in = ::open("/dev/null", O_RDONLY);
     if (in < 0 || ::dup2(in, STDIN_FILENO) < 0) fail(1);
     const int o = ::open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -42,7 +46,7 @@ double seconds_of(const timeval& tv) { return static_cast<double>(tv.tv_sec) + t
     if (e < 0 || ::dup2(e, STDERR_FILENO) < 0) fail(3);
     if (cwd && ::chdir(cwd) != 0) fail(4);
     ::execve(argv[0], argv, environ);
-    fail(5);
+    child_failed(report_fd, 5);
 }
 
 }  // namespace
@@ -75,7 +79,8 @@ std::string find_in_path(const std::string& name) {
         if (dir.empty()) dir = ".";
         const std::string candidate = dir + "/" + name;
         struct stat st {};
-        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+            ::access(candidate.c_str(), X_OK) == 0)
             return candidate;
         start = end + 1;
     }
@@ -105,7 +110,8 @@ ProcessResult run_process(const ProcessSpec& spec) {
     }
     if (pid == 0) {
         ::close(report[0]);
-        child(argv.data(), out.c_str(), err.c_str(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(), report[1]);
+        child(argv.data(), out.c_str(), err.c_str(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
+              report[1]);
     }
     ::close(report[1]);
     int status = 0;
@@ -130,11 +136,21 @@ ProcessResult run_process(const ProcessSpec& spec) {
     if (n == static_cast<ssize_t>(sizeof codes)) {
         std::string what;
         switch (codes[0]) {
-            case 1: what = "cannot open /dev/null"; break;
-            case 2: what = "cannot open " + out; break;
-            case 3: what = "cannot open " + err; break;
-            case 4: what = "cannot change to folder " + spec.cwd; break;
-            default: what = "cannot execute " + spec.argv[0]; break;
+            case 1:
+                what = "cannot open /dev/null";
+                break;
+            case 2:
+                what = "cannot open " + out;
+                break;
+            case 3:
+                what = "cannot open " + err;
+                break;
+            case 4:
+                what = "cannot change to folder " + spec.cwd;
+                break;
+            default:
+                what = "cannot execute " + spec.argv[0];
+                break;
         }
         throw std::runtime_error(what + ": " + strerror(codes[1]));
     }

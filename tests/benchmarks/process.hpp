@@ -7,13 +7,13 @@
 namespace sightline::bench {
 
 struct ProcessResult {
-    bool exited = false;       // ended by exit() (else by a signal)
-    int exit_code = -1;        // when exited
-    int signal = 0;            // when killed by a signal
-    double wall_s = 0;         // fork to wait4, steady_clock
-    double user_s = 0;         // ru_utime of the child (and the children it waited for)
-    double sys_s = 0;          // ru_stime, likewise
-    long maxrss_kib = 0;       // ru_maxrss from wait4: peak resident set of the child, KiB
+    bool exited = false;  // ended by exit() (else by a signal)
+    int exit_code = -1;   // when exited
+    int signal = 0;       // when killed by a signal
+    double wall_s = 0;    // fork to wait4, steady_clock
+    double user_s = 0;    // ru_utime of the child (and the children it waited for)
+    double sys_s = 0;     // ru_stime, likewise
+    long maxrss_kib = 0;  // ru_maxrss from wait4: peak resident set of the child, KiB
     bool ok() const { return exited && exit_code == 0; }
     std::string describe() const;  // "exit 0", "killed by signal 9"
 };

@@ -70,7 +70,7 @@ protected:
         LoadResult r = h.load_text("acme", name, csv);
         EXPECT_EQ(r.outcome, outcome) << r.message;
         ASSERT_FALSE(r.errors.empty()) << r.message;
-        EXPECT_EQ(r.errors[0], expected_error);
+        EXPECT_EQ(r.errors[0].rfind(expected_error, 0), 0u) << r.errors[0];
         EXPECT_EQ(database_digest("acme"), before) << "a refused file changed the database";
     }
 };
@@ -98,7 +98,7 @@ TEST_F(Pipeline, LoadsAndArchivesTheOriginalBytes) {
 TEST_F(Pipeline, RefusalsLeaveTheTenantExactlyAsBefore) {
     ASSERT_EQ(h.load_text("acme", "base.csv", base).outcome, "loaded");
     expect_refused("unknown.csv", "order,timestamp,customer,item,price,colour\n",
-                   "unknown.csv:1:6 (colour): " + std::string("unknown column 'colour'"));
+                   "unknown.csv:1:6 (colour): unknown column 'colour'");
 }
 
 TEST_F(Pipeline, EachKindOfBadInputIsRefusedWithFileLineColumnAndReason) {

@@ -655,7 +655,7 @@ private:
                 tmp[n++] = static_cast<char>('0' + v % 10);
                 v /= 10;
             } while (v != 0);
-            while (n < width) tmp[n++] = '0';
+            while (n < width && n < static_cast<int>(sizeof tmp)) tmp[n++] = '0';
             while (n > 0) order_id_[order_id_len_++] = tmp[--n];
         };
         if (channel_ == store) {

@@ -52,15 +52,16 @@ size_t FsObjectReader::read_compressed(char* buffer, size_t size) {
             input_ = ZSTD_inBuffer{in_buffer_.data(), n, 0};
             input_at_end_ = n == 0;
         }
-        // Also called with no new input: zstd may still hold decoded bytes to hand out.
+        const bool no_more_input = input_at_end_ && input_.pos == input_.size;
+        // The last frame was decoded and flushed completely, and nothing follows it. (Calling
+        // zstd again here would report that it expects the header of a next frame.)
+        if (no_more_input && frame_remaining_ == 0) return 0;
+        // Called even without new input: zstd may still hold decoded bytes to hand out.
         const size_t hint = ZSTD_decompressStream(dctx_, &output, &input_);
         if (ZSTD_isError(hint)) corrupt(std::string("zstd: ") + ZSTD_getErrorName(hint));
         frame_remaining_ = hint;
         if (output.pos > 0) return output.pos;
-        if (input_at_end_ && input_.pos == input_.size) {
-            if (frame_remaining_ != 0) corrupt("the compressed data ends early");
-            return 0;
-        }
+        if (no_more_input) corrupt("the compressed data ends early");
     }
 }
 

@@ -37,7 +37,9 @@ private:
     std::vector<char> in_buffer_;
     ZSTD_inBuffer input_{nullptr, 0, 0};
     bool input_at_end_ = false;
-    size_t frame_remaining_ = 0;  // ZSTD_decompressStream's last hint: 0 = frame complete
+    // ZSTD_decompressStream's last hint: 0 = the frame is complete and flushed. It starts
+    // non-zero because a stored object holds at least one frame: an empty file is damaged.
+    size_t frame_remaining_ = 1;
     enum class State { reading, verified, corrupt } state_ = State::reading;
     std::string corrupt_message_;
 };

@@ -1,6 +1,7 @@
 #include "object_writer.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>

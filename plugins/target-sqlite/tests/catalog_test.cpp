@@ -30,6 +30,21 @@ TEST(Catalog, SplitsCategoriesIntoPaths) {
     EXPECT_EQ(store->history().back().kind, sp::FileKind::catalog);
 }
 
+TEST(Catalog, CategoryPrefixQueryFromTheReadme) {
+    Fixture f;
+    auto store = f.open();
+    load_catalog(*store, {{"a", "Shoes", {}, {}, {}},
+                          {"b", "Shoes>Running|Sale", {}, {}, {}},
+                          {"c", "Shoestrings", {}, {}, {}},
+                          {"d", "Shoes>Running>Trail", {}, {}, {}},
+                          {"e", "Hats", {}, {}, {}}});
+    const std::string sql =
+        "SELECT DISTINCT item FROM catalog_categories WHERE path = ?1 OR (path >= ?1 || '>' AND "
+        "path < ?1 || '?') ORDER BY item";
+    EXPECT_EQ(query_texts(*store, sql, {text_value("Shoes")}), (Rows{"a", "b", "d"}));
+    EXPECT_EQ(query_texts(*store, sql, {text_value("Shoes>Running")}), (Rows{"b", "d"}));
+}
+
 TEST(Catalog, EachUploadReplacesTheWholeCatalog) {
     Fixture f;
     auto store = f.open();

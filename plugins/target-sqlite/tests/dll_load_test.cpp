@@ -11,14 +11,16 @@
 namespace sightline::target_sqlite::testing {
 namespace {
 
-boost::dll::shared_library load_module() {
-    return boost::dll::shared_library(
-        TARGET_SQLITE_PLUGIN_PATH,
-        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+// Loaded once and never unloaded, as the host does: an exception thrown inside the module must
+// not outlive the code that gives it its type and what() (unloading first crashes the catcher).
+boost::dll::shared_library& load_module() {
+    static boost::dll::shared_library module(
+        TARGET_SQLITE_PLUGIN_PATH, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    return module;
 }
 
 TEST(DllLoad, DescriptorIsComplete) {
-    auto lib = load_module();
+    auto& lib = load_module();
     ASSERT_TRUE(lib.has("sightline_plugin_v1"));
     const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
     EXPECT_EQ(d.struct_size, sizeof(sl_plugin_descriptor));
@@ -51,7 +53,7 @@ TEST(DllLoad, OnlyTheEntryPointIsExported) {
 }
 
 TEST(DllLoad, CreatesAWorkingTarget) {
-    auto lib = load_module();
+    auto& lib = load_module();
     const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
     TempDir dir;
     FakeHost host(dir.path());
@@ -78,7 +80,7 @@ TEST(DllLoad, CreatesAWorkingTarget) {
 }
 
 TEST(DllLoad, CreateReportsBadConfigAsError) {
-    auto lib = load_module();
+    auto& lib = load_module();
     const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
     sp::CreateContext context;
     context.instance_name = "target";
