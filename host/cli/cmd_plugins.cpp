@@ -53,8 +53,8 @@ int run_plugins_list(const std::vector<std::string>& args) {
         return ok;
     const auto search = search_path_from(vm);
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& file : core::find_plugin_files(search)) {
-        const core::PluginInfo info = core::probe_plugin(file);
+    for (const core::PluginInfo& info : core::probe_plugins(core::find_plugin_files(search))) {
+        const std::string& file = info.file;
         if (vm.count("json")) {
             out.push_back(info.to_json());
             continue;

@@ -10,15 +10,16 @@ before=$(stats_json profile.yaml demo)
 big_lines=1500000
 cp big.csv var/landing/demo/big.csv
 
-# Kill the load once it is under way: the archive's temporary file and the database's WAL grow.
+# Kill the load once it is well under way: the archive's temporary copy of the upload grows as
+# the pipeline streams the file (rows go into the open transaction at the same pace).
 "$SIGHTLINE" serve --profile profile.yaml --drain >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 400); do
   if grep -q '"event":"load.started".*"file":"big.csv"' var/log/sightline.log 2>/dev/null &&
-     [ -n "$(find var/db -name 'demo.sqlite-wal' -size +1M 2>/dev/null)" ]; then break; fi
+     [ -n "$(find var/archive/demo/tmp -type f -size +5M 2>/dev/null)" ]; then break; fi
   sleep 0.05
 done
-kill -9 "$pid"
+kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 check "the load was killed before it finished" bash -c "! grep -q '\"event\":\"load.finished\".*\"file\":\"big.csv\"' var/log/sightline.log"
 after=$(stats_json profile.yaml demo)

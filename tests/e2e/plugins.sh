@@ -66,7 +66,7 @@ sed -i 's/poll_interval_ms: 50/poll_intervall_ms: 50/' profile.yaml
 run "$SIGHTLINE" profile check profile.yaml
 expect_eq "profile check exits 1 on errors" 1 "$code"
 expect_contains "error names file, line and key, and lists allowed keys" \
-  "profile.yaml:13:" "$out"
+  "profile.yaml:12:" "$out"
 expect_contains "unknown plugin key" "key 'transports[0].config.poll_intervall_ms': unknown key; allowed keys:" "$out"
 write_profile profile.yaml
 echo "plugins: {allow: [archive-fs, target-sqlite]}" >> profile.yaml

@@ -61,7 +61,8 @@ EventLog::EventLog(const std::string& format, const std::string& level, const st
             name, std::make_shared<spdlog::sinks::basic_file_sink_mt>(file));
     logger_->set_pattern("%v");  // lines are rendered here, so text and JSON stay one format each
     logger_->set_level(spdlog::level::trace);
-    logger_->flush_on(spdlog::level::warn);
+    // Events are few and each may be the last before a crash: every line is flushed.
+    logger_->flush_on(spdlog::level::trace);
 }
 
 EventLog::~EventLog() { flush(); }

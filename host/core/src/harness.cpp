@@ -49,6 +49,9 @@ Harness::Harness(const std::string& profile_yaml, const std::vector<std::string>
         text.replace(at, 5, impl_->dir);
     if (text.find("state_dir:") == std::string::npos)
         text = "state_dir: " + impl_->dir + "/state\n" + text;
+    // The host's log goes to a file in the folder, so test output stays readable.
+    if (text.find("\nlog:") == std::string::npos && text.rfind("log:", 0) != 0)
+        text = "log: {file: " + impl_->dir + "/sightline.log}\n" + text;
     const std::string profile = impl_->dir + "/profile.yaml";
     std::ofstream(profile) << text;
     impl_->runtime = std::make_unique<core::Runtime>(profile, join(plugin_path));

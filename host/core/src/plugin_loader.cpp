@@ -242,74 +242,124 @@ namespace {
 
 }  // namespace
 
-PluginInfo probe_plugin(const std::string& file, std::chrono::milliseconds timeout) {
+namespace {
+
+// One probe child in flight.
+struct Probe {
     PluginInfo info;
-    info.file = file;
-    info.refusal = check_trust(file);
-    if (!info.refusal.empty()) return info;
+    pid_t pid = -1;
+    int fd = -1;
+    std::string text;
+};
+
+void start_probe(Probe& probe) {
+    probe.info.refusal = check_trust(probe.info.file);
+    if (!probe.info.refusal.empty()) return;
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
-        info.refusal = std::string("cannot probe: pipe: ") + strerror(errno);
-        return info;
+        probe.info.refusal = std::string("cannot probe: pipe: ") + strerror(errno);
+        return;
     }
     fflush(nullptr);
-    pid_t pid = fork();
-    if (pid < 0) {
+    probe.pid = fork();
+    if (probe.pid < 0) {
         close(fds[0]);
         close(fds[1]);
-        info.refusal = std::string("cannot probe: fork: ") + strerror(errno);
-        return info;
+        probe.info.refusal = std::string("cannot probe: fork: ") + strerror(errno);
+        return;
     }
-    if (pid == 0) {
+    if (probe.pid == 0) {
         close(fds[0]);
-        probe_child(file, fds[1]);
+        probe_child(probe.info.file, fds[1]);
     }
     close(fds[1]);
-    std::string text;
+    probe.fd = fds[0];
+}
+
+// Reads every child's report until each has closed its pipe or the deadline passed.
+void collect(std::vector<Probe>& probes, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buffer[4096];
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    bool timed_out = false;
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::vector<pollfd> fds;
+        std::vector<Probe*> owners;
+        for (auto& p : probes)
+            if (p.fd >= 0) {
+                fds.push_back({p.fd, POLLIN, 0});
+                owners.push_back(&p);
+            }
+        if (fds.empty()) return;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd p{fds[0], POLLIN, 0};
-        int r = poll(&p, 1, static_cast<int>(left.count()));
+        if (left.count() <= 0) return;
+        const int r = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) {
-            timed_out = r == 0;
-            break;
+        if (r <= 0) return;
+        for (size_t i = 0; i < fds.size(); ++i) {
+            if (!fds[i].revents) continue;
+            const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR) continue;
+            if (n > 0) {
+                owners[i]->text.append(buffer, static_cast<size_t>(n));
+            } else {
+                close(owners[i]->fd);
+                owners[i]->fd = -1;
+            }
         }
-        ssize_t n = read(fds[0], buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        text.append(buffer, static_cast<size_t>(n));
     }
-    close(fds[0]);
-    if (timed_out) kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+}
+
+void finish_probe(Probe& probe, std::chrono::milliseconds timeout) {
+    if (probe.pid < 0) return;
+    const bool timed_out = probe.fd >= 0;
     if (timed_out) {
-        info.refusal = "plugin file " + file + " did not finish loading within " +
-                       std::to_string(timeout.count()) + " ms";
-        return info;
+        close(probe.fd);
+        kill(probe.pid, SIGKILL);
+    }
+    int status = 0;
+    while (waitpid(probe.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    const std::string& file = probe.info.file;
+    if (timed_out) {
+        probe.info.refusal = "plugin file " + file + " did not finish loading within " +
+                             std::to_string(timeout.count()) + " ms";
+        return;
     }
     if (WIFSIGNALED(status)) {
-        info.refusal = "plugin file " + file + " crashed while loading (signal " +
-                       std::to_string(WTERMSIG(status)) + ", " + strsignal(WTERMSIG(status)) + ")";
-        return info;
+        probe.info.refusal = "plugin file " + file + " crashed while loading (signal " +
+                             std::to_string(WTERMSIG(status)) + ", " +
+                             strsignal(WTERMSIG(status)) + ")";
+        return;
     }
-    json j = json::parse(text, nullptr, false);
+    json j = json::parse(probe.text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        info.refusal = "plugin file " + file + " exited while loading (status " +
-                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
-        return info;
+        probe.info.refusal = "plugin file " + file + " exited while loading (status " +
+                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+        return;
     }
-    return PluginInfo::from_json(j);
+    probe.info = PluginInfo::from_json(j);
+}
+
+}  // namespace
+
+std::vector<PluginInfo> probe_plugins(const std::vector<std::string>& files,
+                                      std::chrono::milliseconds timeout) {
+    std::vector<Probe> probes(files.size());
+    for (size_t i = 0; i < files.size(); ++i) {
+        probes[i].info.file = files[i];
+        start_probe(probes[i]);
+    }
+    collect(probes, timeout);
+    std::vector<PluginInfo> out;
+    for (auto& p : probes) {
+        finish_probe(p, timeout);
+        out.push_back(p.info);
+    }
+    return out;
+}
+
+PluginInfo probe_plugin(const std::string& file, std::chrono::milliseconds timeout) {
+    return probe_plugins({file}, timeout).front();
 }
 
 std::unique_ptr<plugin::Plugin> LoadedPlugin::create(const plugin::CreateContext& context) const {

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -23,14 +25,26 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
     CheckedProfile checked;
     checked.profile = load_profile(path, errors);
     checked.search_path = plugin_search_path(cli_plugin_path, checked.profile.plugin_path);
-    std::map<std::string, PluginInfo> probed;  // by file: probe each file once
+    // Find every section's file, then probe them all side by side (each file once).
+    std::vector<std::optional<std::string>> files;
+    std::vector<std::string> unique_files;
     for (const auto& section : checked.profile.plugins) {
+        files.push_back(find_plugin(section.plugin, checked.search_path));
+        if (files.back() && std::find(unique_files.begin(), unique_files.end(), *files.back()) ==
+                                unique_files.end())
+            unique_files.push_back(*files.back());
+    }
+    std::map<std::string, PluginInfo> probed;
+    const std::vector<PluginInfo> infos = probe_plugins(unique_files);
+    for (size_t i = 0; i < unique_files.size(); ++i) probed[unique_files[i]] = infos[i];
+
+    for (size_t i = 0; i < checked.profile.plugins.size(); ++i) {
+        const PluginSection& section = checked.profile.plugins[i];
         ProfileError e;
         e.file = path;
         e.line = section.line;
         e.key = section.role + ".plugin";
-        auto file = find_plugin(section.plugin, checked.search_path);
-        if (!file) {
+        if (!files[i]) {
             std::string dirs;
             for (const auto& d : checked.search_path) dirs += (dirs.empty() ? "" : ", ") + d;
             e.message = "plugin '" + section.plugin + "' not found (looked for sightline-" +
@@ -38,9 +52,7 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
             errors.push_back(e);
             continue;
         }
-        auto it = probed.find(*file);
-        if (it == probed.end()) it = probed.emplace(*file, probe_plugin(*file)).first;
-        const PluginInfo& info = it->second;
+        const PluginInfo& info = probed.at(*files[i]);
         if (!info.ok) {
             e.message = "plugin '" + section.plugin + "' refused: " + info.refusal;
             errors.push_back(e);
@@ -53,8 +65,8 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
             continue;
         }
         checked.plugins[section.role] = info;
-        checked.configs[section.role] =
-            validate_config(section.config, info.schema, path, section.role + ".config", errors);
+        checked.configs[section.role] = validate_config(section.config, info.schema, path,
+                                                        section.role + ".config", errors);
     }
     return checked;
 }

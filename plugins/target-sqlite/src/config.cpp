@@ -50,7 +50,7 @@ TargetConfig parse_config(const std::string& config_json) {
         result.synchronous_full = level == "full";
     }
     result.busy_timeout_ms = integer_in_range(config, "busy_timeout_ms", 10000, 0, 600000);
-    result.cache_size_mib = integer_in_range(config, "cache_size_mib", 64, 1, 4096);
+    result.cache_size_mib = integer_in_range(config, "cache_size_mib", 4, 1, 1024);
     return result;
 }
 

@@ -10,7 +10,7 @@ struct TargetConfig {
     std::string dir;                // one <tenant>.sqlite per tenant
     bool synchronous_full = false;  // PRAGMA synchronous = FULL instead of NORMAL
     int64_t busy_timeout_ms = 10000;
-    int64_t cache_size_mib = 64;  // page cache per connection
+    int64_t cache_size_mib = 4;  // page cache per connection; sorter run size
 };
 
 // Parses the host's validated config object; throws Error on a missing or mistyped key (the host

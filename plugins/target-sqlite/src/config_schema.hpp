@@ -11,8 +11,8 @@ inline constexpr char kConfigSchema[] = R"json({
                   "description": "SQLite synchronous level in WAL mode: normal may lose the last commits on power loss but never corrupts; full also makes every commit durable"},
   "busy_timeout_ms": {"type": "integer", "default": 10000, "minimum": 0, "maximum": 600000,
                       "description": "How long a writer waits for another writer of the same tenant before failing (transient error)"},
-  "cache_size_mib": {"type": "integer", "default": 64, "minimum": 1, "maximum": 4096,
-                     "description": "Page cache per open tenant connection, in MiB; large loads and index builds benefit"}
+  "cache_size_mib": {"type": "integer", "default": 4, "minimum": 1, "maximum": 1024,
+                     "description": "Page cache per open tenant connection, in MiB; also the size of the runs SQLite sorts in memory when it builds an index (the operating system's file cache backs both)"}
 })json";
 
 }  // namespace sightline::target_sqlite

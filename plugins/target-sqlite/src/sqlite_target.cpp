@@ -34,9 +34,11 @@ void configure(Connection& db, const TargetConfig& config) {
     }
     db.exec(config.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
-    // Negative cache_size means KiB. Index builds sort in memory rather than in temp files.
+    // Negative cache_size means KiB. SQLite's sorter (index builds) also sorts runs of this size
+    // in memory and merges them through temporary files: a modest cache keeps the process small
+    // and, fitting better in the CPU caches, sorts faster than a big one. temp_store stays FILE:
+    // with MEMORY those merge runs would grow the heap with the table.
     db.exec("PRAGMA cache_size = -" + std::to_string(config.cache_size_mib * 1024));
-    db.exec("PRAGMA temp_store = MEMORY");
     register_sql_functions(db.get());
 }
 

@@ -1,6 +1,6 @@
 // Insert-rate benchmark (not a unit test): loads N sales lines through the plugin, and the same
 // lines as CSV through `sqlite3 DB ".import --csv"` into a table of the same columns, and prints
-// both times. Usage: target_sqlite_bench [rows=1000000] [custom_columns=0]
+// both times. Usage: target_sqlite_bench [rows=1000000] [custom_columns=0] [cache_size_mib]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -120,12 +120,14 @@ Timing sqlite3_import(const std::string& dir, const std::vector<Line>& lines) {
 int main(int argc, char** argv) {
     const int rows = argc > 1 ? std::atoi(argv[1]) : 1'000'000;
     const int custom = argc > 2 ? std::atoi(argv[2]) : 0;
+    const int cache_mib = argc > 3 ? std::atoi(argv[3]) : st::TargetConfig{}.cache_size_mib;
     st::testing::TempDir dir;
     const auto lines = make_lines(rows);
     const std::vector<Line> small_lines(lines.begin(), lines.begin() + rows / 100);
 
     st::TargetConfig config;
     config.dir = dir.path() + "/db";
+    config.cache_size_mib = cache_mib;
     st::SqliteTarget target(config, nullptr);
 
     const Timing import = sqlite3_import(dir.path(), lines);
@@ -138,7 +140,10 @@ int main(int argc, char** argv) {
         std::printf("%-58s wall %7.3f s (%8.0f rows/s)  cpu %7.3f s (%8.0f rows/s)\n", what, t.wall,
                     n / t.wall, t.cpu, n / t.cpu);
     };
-    std::printf("rows: %d, custom columns: %d\n", rows, custom);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("rows: %d, custom columns: %d, cache_size_mib: %d, peak RSS %.1f MB\n", rows,
+                custom, cache_mib, usage.ru_maxrss / 1024.0);
     report("sqlite3 .import --csv (no indexes)", import, lines.size());
     report("plugin: first load (indexes built at commit)", first, lines.size());
     report("plugin: 1% incremental (indexes maintained)", small, small_lines.size());

@@ -52,6 +52,9 @@ bool check_descriptor(const sl_plugin_descriptor* d, PluginInfo& info);
 // Loads the file in a child process, checks trust and descriptor there, and reports.
 PluginInfo probe_plugin(const std::string& file,
                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+// The same for several files at once: the children run side by side.
+std::vector<PluginInfo> probe_plugins(const std::vector<std::string>& files,
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // A plugin loaded into this process. Libraries stay loaded until the process ends: objects a
 // plugin created may outlive any handle (GStreamer, OBS and DuckDB keep plugins resident too).
