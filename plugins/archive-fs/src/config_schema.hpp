@@ -5,14 +5,14 @@
 namespace sightline::archive_fs {
 
 inline constexpr char kConfigSchema[] = R"json({
-  "root": {"type": "string", "required": true,
-           "description": "Folder of the archive: <root>/<tenant>/objects/ and history.jsonl (created 0700 if missing)"},
-  "compression": {"type": "string", "default": "zstd", "enum": ["none", "zstd"],
-                  "description": "How new objects are stored; objects of either kind are always readable"},
-  "zstd_level": {"type": "integer", "default": 3, "minimum": 1, "maximum": 19,
-                 "description": "zstd compression level for new objects (higher: smaller and slower)"},
-  "fsync": {"type": "boolean", "default": true,
-            "description": "fsync objects, history lines and folders before reporting success; turn off only for tests"}
+"root": {"type": "string", "required": true, "description":
+  "Folder of the archive: <root>/<tenant>/objects/ and history.jsonl (created 0700 if missing)"},
+"compression": {"type": "string", "default": "zstd", "enum": ["none", "zstd"], "description":
+  "How new objects are stored; objects stored either way stay readable"},
+"zstd_level": {"type": "integer", "default": 3, "minimum": 1, "maximum": 19, "description":
+  "zstd compression level of new objects (higher: smaller, slower)"},
+"fsync": {"type": "boolean", "default": true, "description":
+  "fsync objects, history lines and folders before reporting success; off only for tests"}
 })json";
 
 }  // namespace sightline::archive_fs

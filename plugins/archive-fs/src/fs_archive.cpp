@@ -20,7 +20,8 @@ FsArchive::FsArchive(ArchiveConfig config, sightline::plugin::HostServices* host
     if (!fs::is_directory(config_.root, ec)) {
         fs::create_directories(config_.root, ec);
         if (!ec) fs::permissions(config_.root, fs::perms::owner_all, ec);
-        if (ec) throw Error("cannot create the archive folder " + config_.root + ": " + ec.message());
+        if (ec)
+            throw Error("cannot create the archive folder " + config_.root + ": " + ec.message());
     }
 }
 
@@ -36,8 +37,8 @@ std::unique_ptr<sightline::plugin::ObjectReader> FsArchive::open(const std::stri
     check_sha256(sha256);
     const auto stored = layout.find(sha256);
     if (!stored) {
-        throw Error("archive object " + sha256 + " of tenant " + tenant + " does not exist (not in " +
-                    layout.object_dir(sha256) + ")");
+        throw Error("archive object " + sha256 + " of tenant " + tenant +
+                    " does not exist (not in " + layout.object_dir(sha256) + ")");
     }
     return std::make_unique<FsObjectReader>(*stored, sha256, tenant);
 }

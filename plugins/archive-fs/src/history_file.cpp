@@ -54,8 +54,9 @@ off_t complete_length(int fd, off_t size, const std::string& path) {
 void append_history_line(const std::string& path, const std::string& json,
                          const HistoryOptions& options) {
     if (json.find_first_of("\r\n") != std::string::npos) {
-        throw Error("archive-fs: a history entry must be one line of JSON; this one has a line "
-                    "break");
+        throw Error(
+            "archive-fs: a history entry must be one line of JSON; this one has a line "
+            "break");
     }
     if (!nlohmann::json::accept(json)) {
         throw Error("archive-fs: a history entry must be a JSON document: " + json.substr(0, 80));
@@ -75,10 +76,9 @@ void append_history_line(const std::string& path, const std::string& json,
         if (keep != st.st_size) {
             if (::ftruncate(fd.get(), keep) != 0) throw_errno("repair", path);
             if (options.host) {
-                options.host->log(sightline::plugin::LogLevel::warn,
-                                  "archive.history_torn_line_removed",
-                                  {{"tenant", options.tenant},
-                                   {"bytes", std::to_string(st.st_size - keep)}});
+                options.host->log(
+                    sightline::plugin::LogLevel::warn, "archive.history_torn_line_removed",
+                    {{"tenant", options.tenant}, {"bytes", std::to_string(st.st_size - keep)}});
             }
         }
     }

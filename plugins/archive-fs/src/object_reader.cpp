@@ -22,7 +22,8 @@ FsObjectReader::~FsObjectReader() { ZSTD_freeDCtx(dctx_); }
 
 void FsObjectReader::corrupt(const std::string& why) {
     state_ = State::corrupt;
-    corrupt_message_ = "archive object " + sha256_ + " of tenant " + tenant_ + " is corrupt: " + why;
+    corrupt_message_ =
+        "archive object " + sha256_ + " of tenant " + tenant_ + " is corrupt: " + why;
     throw Error(corrupt_message_);
 }
 
@@ -35,7 +36,8 @@ size_t FsObjectReader::read(char* buffer, size_t size) {
     if (state_ == State::verified) return 0;
     if (state_ == State::corrupt) throw Error(corrupt_message_);
     if (size == 0) return 0;
-    const size_t got = dctx_ ? read_compressed(buffer, size) : read_some(fd_.get(), buffer, size, path_);
+    const size_t got =
+        dctx_ ? read_compressed(buffer, size) : read_some(fd_.get(), buffer, size, path_);
     if (got == 0) {
         finish();
         return 0;

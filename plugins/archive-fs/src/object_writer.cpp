@@ -25,28 +25,26 @@ constexpr time_t kStaleSeconds = 24 * 60 * 60;
 
 FsObjectWriter::FsObjectWriter(TenantLayout layout, const ArchiveConfig& config)
     : layout_(std::move(layout)), durable_(config.fsync) {
-    layout_.create_folders(durable_);
-    temp_path_ = layout_.tmp_dir() + "/" + kTempPrefix + "XXXXXX";
-    const int fd = ::mkostemp(temp_path_.data(), O_CLOEXEC);  // mode 0600
-    if (fd < 0) throw_errno("create a temporary file in", layout_.tmp_dir());
-    fd_ = UniqueFd(fd);
+    // The compressor first: a failure here leaves no temporary file behind.
     if (config.compress) {
-        cctx_ = ZSTD_createCCtx();
-        if (!cctx_) {
-            discard();
-            throw Error("archive-fs: cannot create a zstd compression context");
-        }
-        ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, config.zstd_level);
+        cctx_.reset(ZSTD_createCCtx());
+        if (!cctx_) throw Error("archive-fs: cannot create a zstd compression context");
+        ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_compressionLevel, config.zstd_level);
         // zstd's own frame checksum lets a reader stop at damaged data early; the SHA-256 check
         // at the end remains the authority.
-        ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
+        ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, 1);
         out_buffer_.resize(ZSTD_CStreamOutSize());
     }
+    layout_.create_folders(durable_);
+    std::string path = layout_.tmp_dir() + "/" + kTempPrefix + "XXXXXX";
+    const int fd = ::mkostemp(path.data(), O_CLOEXEC);  // mode 0600
+    if (fd < 0) throw_errno("create a temporary file in", layout_.tmp_dir());
+    fd_ = UniqueFd(fd);
+    temp_path_ = std::move(path);
 }
 
 FsObjectWriter::~FsObjectWriter() {
     if (state_ != State::committed) discard();
-    ZSTD_freeCCtx(cctx_);
 }
 
 void FsObjectWriter::discard() noexcept {
@@ -84,7 +82,7 @@ void FsObjectWriter::write(const char* data, size_t size) {
 void FsObjectWriter::write_compressed(ZSTD_inBuffer& input, ZSTD_EndDirective mode) {
     for (;;) {
         ZSTD_outBuffer output{out_buffer_.data(), out_buffer_.size(), 0};
-        const size_t remaining = ZSTD_compressStream2(cctx_, &output, &input, mode);
+        const size_t remaining = ZSTD_compressStream2(cctx_.get(), &output, &input, mode);
         if (ZSTD_isError(remaining)) {
             throw Error(std::string("archive-fs: zstd compression failed: ") +
                         ZSTD_getErrorName(remaining));

@@ -37,8 +37,11 @@ private:
     std::string temp_path_;
     UniqueFd fd_;
     Sha256 sha_;
-    ZSTD_CCtx* cctx_ = nullptr;   // null when storing uncompressed
-    std::vector<char> out_buffer_;  // one ZSTD_CStreamOutSize() block: bounded memory
+    struct FreeCCtx {
+        void operator()(ZSTD_CCtx* cctx) const { ZSTD_freeCCtx(cctx); }
+    };
+    std::unique_ptr<ZSTD_CCtx, FreeCCtx> cctx_;  // null when storing uncompressed
+    std::vector<char> out_buffer_;               // one ZSTD_CStreamOutSize() block: bounded memory
     enum class State { open, failed, committed } state_ = State::open;
 };
 

@@ -16,7 +16,8 @@ namespace {
 // not outlive the code that gives it its type and what() (unloading first crashes the catcher).
 boost::dll::shared_library& load_module() {
     static boost::dll::shared_library module(
-        ARCHIVE_FS_PLUGIN_PATH, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        ARCHIVE_FS_PLUGIN_PATH,
+        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     return module;
 }
 
@@ -61,11 +62,11 @@ TEST(DllLoad, CreatesAWorkingArchive) {
     FakeHost host(dir.path());
     sp::CreateContext context;
     context.host = &host;
-    context.config_json = nlohmann::json{{"root", dir.path() + "/archive"},
-                                         {"compression", "zstd"},
-                                         {"zstd_level", 5},
-                                         {"fsync", true}}
-                              .dump();
+    context.config_json = nlohmann::json{
+        {"root", dir.path() + "/archive"},
+        {"compression", "zstd"},
+        {"zstd_level", 5},
+        {"fsync", true}}.dump();
     context.instance_name = "archive";
     std::unique_ptr<sp::Plugin> plugin = d.create(context);
     auto* archive = dynamic_cast<sp::Archive*>(plugin.get());

@@ -31,8 +31,8 @@ TEST(History, AppendsAndReadsInOrder) {
 
 TEST(History, RefusesLineBreaksAndNonJson) {
     Fixture f;
-    for (const char* bad : {"{\"a\":\n1}", "{\"a\":1}\r", "{\"a\":1}\n", "", "not json", "{\"a\":",
-                            "{} {}"}) {
+    for (const char* bad :
+         {"{\"a\":\n1}", "{\"a\":1}\r", "{\"a\":1}\n", "", "not json", "{\"a\":", "{} {}"}) {
         EXPECT_THROW(f.archive->append_history("acme", bad), sp::Error) << bad;
     }
     // An escaped newline inside a string is fine: the text itself has no line break.

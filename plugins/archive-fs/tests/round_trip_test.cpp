@@ -25,7 +25,8 @@ protected:
 };
 
 TEST_P(RoundTrip, SmallAndEmptyObjects) {
-    for (const std::string& bytes : {std::string("order,timestamp\n1,2026-11-01\n"), std::string()}) {
+    for (const std::string& bytes :
+         {std::string("order,timestamp\n1,2026-11-01\n"), std::string()}) {
         const std::string sha = store(*f.archive, "acme", bytes);
         EXPECT_TRUE(f.archive->contains("acme", sha));
         EXPECT_EQ(read_all(*f.archive, "acme", sha), bytes);
@@ -37,8 +38,8 @@ TEST_P(RoundTrip, TwentyMegabytesStreamedWithSmallBuffers) {
         const std::string bytes = sample_bytes(20 << 20, compressible, compressible ? 7 : 8);
         const std::string sha = store(*f.archive, "acme", bytes, 4096);
         EXPECT_EQ(read_all(*f.archive, "acme", sha, 1000), bytes);
-        const auto size = std::filesystem::file_size(
-            f.root() + "/acme/objects/" + sha.substr(0, 2) + "/" + sha + suffix());
+        const auto size = std::filesystem::file_size(f.root() + "/acme/objects/" +
+                                                     sha.substr(0, 2) + "/" + sha + suffix());
         if (compressed() && compressible) {
             EXPECT_LT(size, bytes.size() / 3);
         } else if (!compressed()) {
@@ -53,8 +54,8 @@ TEST_P(RoundTrip, ReadBufferSizesDoNotMatter) {
     for (size_t size : {size_t{0}, size_t{1}, size_t{1000}, size_t{131072}, size_t{1} << 20}) {
         const std::string bytes = sample_bytes(size, true, size);
         const std::string sha = store(*f.archive, "acme", bytes);
-        for (size_t chunk : {size_t{1}, size_t{3}, size_t{4096}, size_t{65536}, size_t{131072},
-                             size, size + 1}) {
+        for (size_t chunk :
+             {size_t{1}, size_t{3}, size_t{4096}, size_t{65536}, size_t{131072}, size, size + 1}) {
             if (chunk == 0 || (chunk < 64 && size > 131072)) continue;
             EXPECT_EQ(read_all(*f.archive, "acme", sha, chunk), bytes)
                 << "size " << size << ", chunk " << chunk;
@@ -200,7 +201,7 @@ TEST(Archive, StaleTemporaryFilesAreSweptFreshOnesKept) {
     std::ofstream(tmp + "/upload-old1") << "left by a crash";
     std::ofstream(tmp + "/upload-new1") << "being written by another process";
     std::ofstream(tmp + "/other") << "not ours";
-    const struct utimbuf two_days_ago {time(nullptr) - 2 * 86400, time(nullptr) - 2 * 86400};
+    const struct utimbuf two_days_ago { time(nullptr) - 2 * 86400, time(nullptr) - 2 * 86400 };
     ASSERT_EQ(utime((tmp + "/upload-old1").c_str(), &two_days_ago), 0);
     ASSERT_EQ(utime((tmp + "/other").c_str(), &two_days_ago), 0);
     auto writer = f.archive->create("acme");

@@ -17,8 +17,8 @@ int64_t integer_in_range(const nlohmann::json& config, const char* key, int64_t 
     if (!value.is_number_integer()) throw Error(std::string("'") + key + "' must be an integer");
     const auto number = value.get<int64_t>();
     if (number < min || number > max) {
-        throw Error(std::string("'") + key + "' must be between " + std::to_string(min) +
-                    " and " + std::to_string(max));
+        throw Error(std::string("'") + key + "' must be between " + std::to_string(min) + " and " +
+                    std::to_string(max));
     }
     return number;
 }

@@ -18,17 +18,22 @@ namespace {
 
 bool prefix_matches(char prefix, ValueType type) {
     switch (prefix) {
-        case 's': return type == ValueType::string;
-        case 'i': return type == ValueType::int64;
-        case 'f': return type == ValueType::decimal;
-        case 'd': return type == ValueType::timestamp;
-        default: return false;
+        case 's':
+            return type == ValueType::string;
+        case 'i':
+            return type == ValueType::int64;
+        case 'f':
+            return type == ValueType::decimal;
+        case 'd':
+            return type == ValueType::timestamp;
+        default:
+            return false;
     }
 }
 
 ValueType parse_type(std::string_view text, const std::string& column) {
-    for (ValueType type : {ValueType::string, ValueType::int64, ValueType::decimal,
-                           ValueType::timestamp}) {
+    for (ValueType type :
+         {ValueType::string, ValueType::int64, ValueType::decimal, ValueType::timestamp}) {
         if (text == sightline::plugin::to_string(type)) return type;
     }
     throw Error("custom column '" + column + "' has unknown type '" + std::string(text) +
@@ -56,8 +61,8 @@ void check_custom_column(const Column& column) {
 }
 
 std::vector<Column> read_custom_columns(Connection& db, const ColumnRegistry& registry) {
-    Statement st(db, std::string("SELECT name, type FROM ") + registry.registry_table +
-                         " ORDER BY rowid");
+    Statement st(
+        db, std::string("SELECT name, type FROM ") + registry.registry_table + " ORDER BY rowid");
     std::vector<Column> columns;
     while (st.step()) {
         std::string name = st.column_string(0);
@@ -76,7 +81,8 @@ bool add_custom_columns(Connection& db, const ColumnRegistry& registry,
         const auto known = std::find_if(existing.begin(), existing.end(),
                                         [&](const Column& c) { return c.name == column.name; });
         if (known != existing.end()) {
-            // Cannot happen with valid names (the prefix fixes the type); guards a corrupt registry.
+            // Cannot happen with valid names (the prefix fixes the type); guards a corrupt
+            // registry.
             if (known->type != column.type) {
                 throw Error("custom column '" + column.name + "' is " +
                             sightline::plugin::to_string(known->type) + " in the tenant's data");
@@ -91,9 +97,9 @@ bool add_custom_columns(Connection& db, const ColumnRegistry& registry,
     if (missing.empty()) return false;
     if (existing.size() + missing.size() > kMaxCustomColumns) {
         throw Error(std::string("tenant has reached ") + std::to_string(kMaxCustomColumns) + " " +
-                    registry.what + " (has " + std::to_string(existing.size()) + ", the file adds " +
-                    std::to_string(missing.size()) + ", first new one '" + missing.front().name +
-                    "')");
+                    registry.what + " (has " + std::to_string(existing.size()) +
+                    ", the file adds " + std::to_string(missing.size()) + ", first new one '" +
+                    missing.front().name + "')");
     }
 
     Statement insert(db, std::string("INSERT INTO ") + registry.registry_table +

@@ -68,7 +68,8 @@ std::string Connection::query_text(std::string_view sql) {
 }
 
 void rollback_quietly(Connection& db) noexcept {
-    if (db.get() && db.in_transaction()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db.get() && db.in_transaction())
+        sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Statement::Statement(Connection& db, std::string_view sql) : db_(&db) {
@@ -84,8 +85,8 @@ Statement::Statement(Connection& db, std::string_view sql) : db_(&db) {
     const char* end = sql.data() + sql.size();
     if (tail && tail < end) {
         sqlite3_stmt* extra = nullptr;
-        const int tail_rc = sqlite3_prepare_v2(db.get(), tail, static_cast<int>(end - tail),
-                                               &extra, nullptr);
+        const int tail_rc =
+            sqlite3_prepare_v2(db.get(), tail, static_cast<int>(end - tail), &extra, nullptr);
         sqlite3_finalize(extra);
         if (tail_rc != SQLITE_OK || extra) {
             sqlite3_finalize(stmt_);

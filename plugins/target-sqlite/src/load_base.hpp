@@ -61,7 +61,8 @@ int bind_custom_values(sqlite3_stmt* statement, int first,
                        const std::vector<sightline::plugin::ValueType>& types,
                        const sightline::plugin::Value* values);
 
-// sqlite3_bind_text without a copy; a present empty value binds '' (a null pointer would bind NULL).
+// sqlite3_bind_text without a copy; a present empty value binds '' (a null pointer would bind
+// NULL).
 inline int bind_text_static(sqlite3_stmt* statement, int index, std::string_view text) {
     return sqlite3_bind_text(statement, index, text.data() ? text.data() : "",
                              static_cast<int>(text.size()), SQLITE_STATIC);

@@ -171,9 +171,15 @@ void rebuild_sales_view(Connection& db, const std::vector<Column>& custom) {
     for (const auto& column : custom) {
         const std::string name = quoted(column.name);
         switch (column.type) {
-            case ValueType::decimal: sql += ", " + decimal_text(name) + " AS " + name; break;
-            case ValueType::timestamp: sql += ", " + timestamp_text(name) + " AS " + name; break;
-            default: sql += ", " + name; break;
+            case ValueType::decimal:
+                sql += ", " + decimal_text(name) + " AS " + name;
+                break;
+            case ValueType::timestamp:
+                sql += ", " + timestamp_text(name) + " AS " + name;
+                break;
+            default:
+                sql += ", " + name;
+                break;
         }
     }
     sql += " FROM sale_lines";

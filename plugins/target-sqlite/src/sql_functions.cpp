@@ -1,6 +1,7 @@
 #include "sql_functions.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "customer_key.hpp"
 #include "sightline/plugin/api.hpp"
@@ -11,8 +12,10 @@ namespace {
 
 __extension__ typedef unsigned __int128 uint128;
 
+// The running sum lives in SQLite's aggregate context, which is only 8-byte aligned: an int128
+// there would be a misaligned object, so it is kept as bytes and copied in and out.
 struct SumState {
-    int128 sum;
+    unsigned char sum[sizeof(int128)];
 };
 
 void sum_step(sqlite3_context* ctx, int, sqlite3_value** args) {
@@ -22,8 +25,15 @@ void sum_step(sqlite3_context* ctx, int, sqlite3_value** args) {
         return;
     }
     switch (sqlite3_value_type(args[0])) {
-        case SQLITE_NULL: return;  // like SUM(): missing values do not count
-        case SQLITE_INTEGER: state->sum += sqlite3_value_int64(args[0]); return;
+        case SQLITE_NULL:
+            return;  // like SUM(): missing values do not count
+        case SQLITE_INTEGER: {
+            int128 sum;
+            std::memcpy(&sum, state->sum, sizeof sum);
+            sum += sqlite3_value_int64(args[0]);
+            std::memcpy(state->sum, &sum, sizeof sum);
+            return;
+        }
         default:
             // Anything else would need rounding, which the exact encodings never need.
             sqlite3_result_error(ctx, "sl_sum_exact: value is not an integer count of millionths",
@@ -34,7 +44,9 @@ void sum_step(sqlite3_context* ctx, int, sqlite3_value** args) {
 void sum_final(sqlite3_context* ctx) {
     // sqlite3_aggregate_context(ctx, 0) returns null when no row was stepped: the sum is 0.
     auto* state = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
-    const std::string text = format_millionths(state ? state->sum : 0);
+    int128 sum = 0;  // the context starts zeroed, so a fresh state also reads as 0
+    if (state) std::memcpy(&sum, state->sum, sizeof sum);
+    const std::string text = format_millionths(sum);
     sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
@@ -51,7 +63,8 @@ void customer_id(sqlite3_context* ctx, int, sqlite3_value** args) {
 
 std::string format_millionths(int128 millionths) {
     const bool negative = millionths < 0;
-    uint128 magnitude = negative ? -static_cast<uint128>(millionths) : static_cast<uint128>(millionths);
+    uint128 magnitude =
+        negative ? -static_cast<uint128>(millionths) : static_cast<uint128>(millionths);
     const auto fraction = static_cast<unsigned>(magnitude % 1000000);
     magnitude /= 1000000;
 

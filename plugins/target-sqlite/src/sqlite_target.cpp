@@ -63,7 +63,8 @@ SqliteTarget::SqliteTarget(TargetConfig config, sightline::plugin::HostServices*
     if (!fs::is_directory(config_.dir, ec)) {
         fs::create_directories(config_.dir, ec);
         if (!ec) fs::permissions(config_.dir, fs::perms::owner_all, ec);
-        if (ec) throw Error("cannot create the databases folder " + config_.dir + ": " + ec.message());
+        if (ec)
+            throw Error("cannot create the databases folder " + config_.dir + ": " + ec.message());
     }
 }
 

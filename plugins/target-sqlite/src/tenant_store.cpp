@@ -31,8 +31,9 @@ std::unique_ptr<sightline::plugin::LoadTransaction> SqliteTenantStore::begin_loa
 
 void SqliteTenantStore::record(const FileRecord& record) {
     if (record.result == FileResult::loaded) {
-        throw Error("record() is for files that were not loaded; a loaded file is recorded by "
-                    "LoadTransaction::commit()");
+        throw Error(
+            "record() is for files that were not loaded; a loaded file is recorded by "
+            "LoadTransaction::commit()");
     }
     if (db_->load_active) {
         throw Error("record() cannot run while a load is open on the same " + db_->label() +
@@ -52,7 +53,7 @@ std::vector<FileRecord> SqliteTenantStore::history() { return read_files(*db_); 
 
 TenantStats SqliteTenantStore::stats() {
     TenantStats stats;
-    // One statement, so that all three figures come from the same snapshot.
+    // One statement, so that all the figures come from the same snapshot.
     Statement st(*db_,
                  "SELECT (SELECT count(*) FROM sale_lines), "
                  "(SELECT count(DISTINCT customer) FROM sale_lines), "
@@ -142,8 +143,8 @@ bool readable_pragma(const char* name, const char* argument) {
                                                      "busy_timeout", "cache_size",  "temp_store",
                                                      "user_version", "page_size"};
     static constexpr std::string_view kInspections[] = {
-        "table_info",  "table_xinfo", "index_list",      "index_info",     "index_xinfo",
-        "page_count",  "freelist_count", "foreign_key_list", "integrity_check", "quick_check"};
+        "table_info", "table_xinfo",    "index_list",       "index_info",      "index_xinfo",
+        "page_count", "freelist_count", "foreign_key_list", "integrity_check", "quick_check"};
     const std::string_view pragma = name ? name : "";
     for (auto known : kSettings) {
         if (pragma == known) return argument == nullptr;
@@ -160,13 +161,16 @@ int read_only_authorizer(void*, int action, const char* arg1, const char* arg2, 
         case SQLITE_SELECT:
         case SQLITE_READ:
         case SQLITE_FUNCTION:
-        case SQLITE_RECURSIVE: return SQLITE_OK;
-        case SQLITE_PRAGMA: return readable_pragma(arg1, arg2) ? SQLITE_OK : SQLITE_DENY;
+        case SQLITE_RECURSIVE:
+            return SQLITE_OK;
+        case SQLITE_PRAGMA:
+            return readable_pragma(arg1, arg2) ? SQLITE_OK : SQLITE_DENY;
         case SQLITE_UPDATE:
             // SQLite itself asks this when it sets up a pragma_* table-valued function; a real
             // UPDATE still fails the sqlite3_stmt_readonly() check.
             return arg1 && std::string_view(arg1) == "sqlite_master" ? SQLITE_OK : SQLITE_DENY;
-        default: return SQLITE_DENY;
+        default:
+            return SQLITE_DENY;
     }
 }
 
@@ -192,8 +196,8 @@ void SqliteTenantStore::query(const std::string& sql, const std::vector<Value>& 
     }
     const int expected = sqlite3_bind_parameter_count(st.get());
     if (expected != static_cast<int>(params.size())) {
-        throw Error("query(): the statement has " + std::to_string(expected) +
-                    " parameters; got " + std::to_string(params.size()) + " values");
+        throw Error("query(): the statement has " + std::to_string(expected) + " parameters; got " +
+                    std::to_string(params.size()) + " values");
     }
     for (size_t p = 0; p < params.size(); ++p) {
         const Value& value = params[p];

@@ -19,12 +19,13 @@ TEST(Catalog, SplitsCategoriesIntoPaths) {
     load_catalog(*store, {{"sku-1", "Shoes>Running|Sale", "Runner", "Acme", {}},
                           {"sku-2", "Shoes", std::nullopt, std::nullopt, {}},
                           {"sku-3", "A|A|B>C", std::nullopt, std::nullopt, {}}});
-    EXPECT_EQ(categories(*store), (Rows{"sku-1:Sale", "sku-1:Shoes>Running", "sku-2:Shoes",
-                                        "sku-3:A", "sku-3:B>C"}));
+    EXPECT_EQ(categories(*store),
+              (Rows{"sku-1:Sale", "sku-1:Shoes>Running", "sku-2:Shoes", "sku-3:A", "sku-3:B>C"}));
     EXPECT_EQ(query_texts(*store, "SELECT category FROM catalog_items WHERE item = 'sku-1'"),
               Rows{"Shoes>Running|Sale"});
-    EXPECT_EQ(query_texts(*store, "SELECT coalesce(title, 'NULL') || '/' || coalesce(brand, "
-                                  "'NULL') FROM catalog_items ORDER BY item"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT coalesce(title, 'NULL') || '/' || coalesce(brand, "
+                          "'NULL') FROM catalog_items ORDER BY item"),
               (Rows{"Runner/Acme", "NULL/NULL", "NULL/NULL"}));
     EXPECT_EQ(store->stats().catalog_items, 3u);
     EXPECT_EQ(store->history().back().kind, sp::FileKind::catalog);
@@ -68,8 +69,9 @@ TEST(Catalog, CustomStringColumnsAreAddedAsTheyAppear) {
                  {{"s_color", sp::ValueType::string}});
     load_catalog(*store, {{"sku-1", "Shoes", {}, {}, {"L", std::nullopt}}},
                  {{"s_size", sp::ValueType::string}, {"s_color", sp::ValueType::string}});
-    EXPECT_EQ(query_texts(*store, "SELECT s_size || '/' || coalesce(s_color, '-') FROM "
-                                  "catalog_items"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT s_size || '/' || coalesce(s_color, '-') FROM "
+                          "catalog_items"),
               Rows{"L/-"});
     // Catalog columns are not sales columns.
     EXPECT_TRUE(store->custom_columns().empty());

@@ -40,8 +40,9 @@ void expect_old_data_intact(Fixture& f) {
     EXPECT_EQ(store->history().size(), 1u);
     EXPECT_TRUE(store->custom_columns().empty());
     EXPECT_EQ(query_int(*store, "SELECT count(*) FROM files"), 1);
-    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                                "tbl_name = 'sale_lines'"),
+    EXPECT_EQ(query_int(*store,
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                        "tbl_name = 'sale_lines'"),
               4);
     Connection db(f.target->database_path("acme"), "check");
     EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");

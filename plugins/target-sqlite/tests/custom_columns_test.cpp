@@ -37,8 +37,9 @@ TEST(CustomColumns, AddedOverTwoLoadsWithTheirTypes) {
     EXPECT_EQ(columns[3].type, sp::ValueType::timestamp);
 
     // The file that introduced each column is recorded.
-    EXPECT_EQ(query_texts(*store, "SELECT f.name FROM custom_columns c JOIN files f ON f.id = "
-                                  "c.first_file_id ORDER BY c.rowid"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT f.name FROM custom_columns c JOIN files f ON f.id = "
+                          "c.first_file_id ORDER BY c.rowid"),
               (std::vector<std::string>{"one.csv", "two.csv", "two.csv", "two.csv"}));
 
     // scan_sales: fixed columns then custom_columns(), in insertion order, NULL = not present.
@@ -51,12 +52,12 @@ TEST(CustomColumns, AddedOverTwoLoadsWithTheirTypes) {
         }
         seen.push_back(text);
     });
-    EXPECT_EQ(seen, (std::vector<std::string>{"o1:web,-,-,-",
-                                              "o2:-,7,2500000,1700000000123456"}));
+    EXPECT_EQ(seen, (std::vector<std::string>{"o1:web,-,-,-", "o2:-,7,2500000,1700000000123456"}));
 
     // The view decodes them for people with a sqlite3 shell.
-    EXPECT_EQ(query_texts(*store, "SELECT f_discount || ' ' || d_shipped FROM sales WHERE "
-                                  "\"order\" = 'o2'"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT f_discount || ' ' || d_shipped FROM sales WHERE "
+                          "\"order\" = 'o2'"),
               std::vector<std::string>{"2.5 2023-11-14T22:13:20.123456Z"});
 }
 
@@ -82,26 +83,29 @@ TEST(CustomColumns, RefusesMoreThanOneHundredPerTenant) {
     EXPECT_EQ(store->custom_columns().size(), 100u);
     // Known columns do not count again.
     load_sales(*store, {SaleLine{}}, "c.csv", "", sp::LoadMode::incremental, first);
-    EXPECT_THROW(store->begin_load(sales_spec({{"s_one_more", sp::ValueType::string}})),
-                 sp::Error);
+    EXPECT_THROW(store->begin_load(sales_spec({{"s_one_more", sp::ValueType::string}})), sp::Error);
 }
 
 TEST(CustomColumns, RefusesInvalidNamesAndMismatchedTypes) {
     Fixture f;
     auto store = f.open();
     const std::vector<sp::Column> bad = {
-        {"x_foo", sp::ValueType::string},   {"s_", sp::ValueType::string},
-        {"s_Foo", sp::ValueType::string},   {"s_a\"b", sp::ValueType::string},
-        {"i_foo", sp::ValueType::string},   {"s_foo", sp::ValueType::int64},
-        {"d_foo", sp::ValueType::decimal},  {"f_x", sp::ValueType::uint64},
+        {"x_foo", sp::ValueType::string},
+        {"s_", sp::ValueType::string},
+        {"s_Foo", sp::ValueType::string},
+        {"s_a\"b", sp::ValueType::string},
+        {"i_foo", sp::ValueType::string},
+        {"s_foo", sp::ValueType::int64},
+        {"d_foo", sp::ValueType::decimal},
+        {"f_x", sp::ValueType::uint64},
         {"s_" + std::string(49, 'a'), sp::ValueType::string},
     };
     for (const auto& column : bad) {
         EXPECT_THROW(store->begin_load(sales_spec({column})), sp::Error) << column.name;
     }
     EXPECT_THROW(store->begin_load(sales_spec({kChannel, kChannel})), sp::Error);
-    EXPECT_NO_THROW(store->begin_load(sales_spec({{"s_" + std::string(48, 'a'),
-                                                   sp::ValueType::string}})));
+    EXPECT_NO_THROW(
+        store->begin_load(sales_spec({{"s_" + std::string(48, 'a'), sp::ValueType::string}})));
 }
 
 TEST(CustomColumns, PresentEmptyStringIsNotMissing) {

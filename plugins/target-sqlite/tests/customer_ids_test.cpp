@@ -50,10 +50,9 @@ TEST_F(CustomerIds, RoundTripThroughScanSales) {
 
 TEST_F(CustomerIds, OrderByCustomerIsNumericOrderAndSlCustomerIdGivesBitPatterns) {
     std::vector<uint64_t> ordered;
-    store->query("SELECT sl_customer_id(customer) FROM sale_lines ORDER BY customer", {},
-                 [&](const sp::SqlRow& row) {
-                     ordered.push_back(static_cast<uint64_t>(row.get_int64(0)));
-                 });
+    store->query(
+        "SELECT sl_customer_id(customer) FROM sale_lines ORDER BY customer", {},
+        [&](const sp::SqlRow& row) { ordered.push_back(static_cast<uint64_t>(row.get_int64(0))); });
     EXPECT_EQ(ordered, (std::vector<uint64_t>{0, 42, kTwo63 - 1, kTwo63, kMax - 1, kMax}));
 }
 
@@ -62,10 +61,10 @@ TEST_F(CustomerIds, ParametersUseTheStoredKey) {
     sp::Value key = int_value(encode_customer(kTwo63));
     EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sale_lines WHERE customer >= ?1", {key}), 3);
     sp::Value bits = int_value(static_cast<int64_t>(kMax));
-    EXPECT_EQ(query_int(*store,
-                        "SELECT count(*) FROM sale_lines WHERE customer = sl_customer_id(?1)",
-                        {bits}),
-              1);
+    EXPECT_EQ(
+        query_int(*store, "SELECT count(*) FROM sale_lines WHERE customer = sl_customer_id(?1)",
+                  {bits}),
+        1);
 }
 
 TEST_F(CustomerIds, SalesViewShowsTheUnsignedDecimal) {
@@ -75,8 +74,9 @@ TEST_F(CustomerIds, SalesViewShowsTheUnsignedDecimal) {
 }
 
 TEST_F(CustomerIds, SalesViewShowsTimestampsAndDecimalsAsText) {
-    EXPECT_EQ(query_texts(*store, "SELECT timestamp || ' ' || price || ' ' || quantity FROM "
-                                  "sales WHERE customer = '42'"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT timestamp || ' ' || price || ' ' || quantity FROM "
+                          "sales WHERE customer = '42'"),
               std::vector<std::string>{"2023-11-14T22:13:20Z 10 1"});
 }
 
@@ -93,8 +93,9 @@ TEST(SalesView, DecimalAndTimeEdgeCases) {
     b.quantity = 0;
     b.ts = 1'700'000'000'000'001;
     load_sales(*store, {a, b});
-    EXPECT_EQ(query_texts(*store, "SELECT price || ' ' || quantity || ' ' || timestamp FROM sales "
-                                  "ORDER BY id"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT price || ' ' || quantity || ' ' || timestamp FROM sales "
+                          "ORDER BY id"),
               (std::vector<std::string>{"-0.000001 12.5 1969-12-31T23:59:59.999999Z",
                                         "999999999999.999999 0 2023-11-14T22:13:20.000001Z"}));
 }

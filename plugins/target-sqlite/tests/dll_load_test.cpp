@@ -15,7 +15,8 @@ namespace {
 // not outlive the code that gives it its type and what() (unloading first crashes the catcher).
 boost::dll::shared_library& load_module() {
     static boost::dll::shared_library module(
-        TARGET_SQLITE_PLUGIN_PATH, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        TARGET_SQLITE_PLUGIN_PATH,
+        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     return module;
 }
 
@@ -59,11 +60,12 @@ TEST(DllLoad, CreatesAWorkingTarget) {
     FakeHost host(dir.path());
     sp::CreateContext context;
     context.host = &host;
-    context.config_json = nlohmann::json{{"dir", dir.path() + "/tenants"},
-                                         {"synchronous", "normal"},
-                                         {"busy_timeout_ms", 1000},
-                                         {"cache_size_mib", 16}}
-                              .dump();
+    context.config_json = nlohmann::json{
+        {"dir", dir.path() + "/tenants"},
+        {"synchronous", "normal"},
+        {"busy_timeout_ms", 1000},
+        {"cache_size_mib",
+         16}}.dump();
     context.instance_name = "target";
     std::unique_ptr<sp::Plugin> plugin = d.create(context);
     auto* target = dynamic_cast<sp::Target*>(plugin.get());
@@ -84,9 +86,9 @@ TEST(DllLoad, CreateReportsBadConfigAsError) {
     const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
     sp::CreateContext context;
     context.instance_name = "target";
-    for (const char* config : {"{}", "not json", "[]", R"({"dir": 5})",
-                               R"({"dir": "/tmp/x", "synchronous": "off"})",
-                               R"({"dir": "/tmp/x", "busy_timeout_ms": -1})"}) {
+    for (const char* config :
+         {"{}", "not json", "[]", R"({"dir": 5})", R"({"dir": "/tmp/x", "synchronous": "off"})",
+          R"({"dir": "/tmp/x", "busy_timeout_ms": -1})"}) {
         context.config_json = config;
         try {
             d.create(context);

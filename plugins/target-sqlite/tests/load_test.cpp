@@ -19,8 +19,9 @@ std::vector<SaleLine> lines(int n, const std::string& prefix = "o") {
 }
 
 int64_t sale_line_indexes(sp::TenantStore& store) {
-    return query_int(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
-                            "tbl_name = 'sale_lines'");
+    return query_int(store,
+                     "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                     "tbl_name = 'sale_lines'");
 }
 
 TEST(Load, RowsBecomeVisibleAtCommitWithTheirFile) {
@@ -40,8 +41,9 @@ TEST(Load, RowsBecomeVisibleAtCommitWithTheirFile) {
     EXPECT_EQ(history[0].rows, 5u);
     EXPECT_EQ(history[0].result, sp::FileResult::loaded);
     EXPECT_EQ(query_int(*reader, "SELECT count(DISTINCT file_id) FROM sale_lines"), 1);
-    EXPECT_EQ(query_int(*reader, "SELECT count(*) FROM sale_lines s JOIN files f "
-                                 "ON f.id = s.file_id WHERE f.name = 'a.csv'"),
+    EXPECT_EQ(query_int(*reader,
+                        "SELECT count(*) FROM sale_lines s JOIN files f "
+                        "ON f.id = s.file_id WHERE f.name = 'a.csv'"),
               5);
 }
 
@@ -88,8 +90,8 @@ TEST(Load, FullModeReplacesAllLinesAtomically) {
     // A reader on its own connection still sees the old data (WAL snapshot).
     EXPECT_EQ(reader->stats().lines, 4u);
     EXPECT_EQ(query_texts(*reader, "SELECT order_id FROM sale_lines ORDER BY id")[0], "old0");
-    load->commit(loaded_record("full.csv", fake_sha(2), 2, sp::FileKind::sales,
-                               sp::LoadMode::full));
+    load->commit(
+        loaded_record("full.csv", fake_sha(2), 2, sp::FileKind::sales, sp::LoadMode::full));
     EXPECT_EQ(query_texts(*reader, "SELECT order_id FROM sale_lines ORDER BY id"),
               (std::vector<std::string>{"new0", "new1"}));
     EXPECT_EQ(reader->history().back().mode, sp::LoadMode::full);
@@ -121,10 +123,10 @@ TEST(Load, IndexesExistAfterLoadsIntoEmptyAndNonEmptyTables) {
 TEST(Load, LargeIncrementalLoadSwitchesToRebuildingTheIndexes) {
     Fixture f;
     auto store = f.open();
-    load_sales(*store, lines(80));
+    load_sales(*store, lines(200));
     const auto spec = sales_spec();
     {
-        // 80 existing rows: the indexes are dropped at the 10th appended row. Abandon the load.
+        // 200 existing rows: the indexes are dropped at the 10th appended row. Abandon the load.
         auto load = store->begin_load(spec);
         append_lines(*load, spec, lines(20, "big"));
         EXPECT_EQ(sale_line_indexes(*store), 0);  // same connection: sees its own change
@@ -137,14 +139,16 @@ TEST(Load, LargeIncrementalLoadSwitchesToRebuildingTheIndexes) {
     EXPECT_EQ(sale_line_indexes(*store), 0);
     load->commit(loaded_record("big.csv", fake_sha(5), 20));
     EXPECT_EQ(sale_line_indexes(*store), 4);
-    EXPECT_EQ(store->stats().lines, 100u);
+    EXPECT_EQ(store->stats().lines, 220u);
     // The rebuilt indexes hold every row: a lookup through each agrees with a table scan.
-    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sale_lines INDEXED BY sale_lines_item "
-                                "WHERE item = 'sku-1'"),
-              100);
-    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sale_lines INDEXED BY "
-                                "sale_lines_customer_order WHERE customer > -9223372036854775808"),
-              66);
+    EXPECT_EQ(query_int(*store,
+                        "SELECT count(*) FROM sale_lines INDEXED BY sale_lines_item "
+                        "WHERE item = 'sku-1'"),
+              220);
+    EXPECT_EQ(query_int(*store,
+                        "SELECT count(*) FROM sale_lines INDEXED BY "
+                        "sale_lines_customer_order WHERE customer > -9223372036854775808"),
+              146);
     Connection db(f.target->database_path("acme"), "check");
     EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");
 }

@@ -17,9 +17,9 @@ TEST(Query, BindsParametersByWhichFieldIsSet) {
     b.item = "sku-b";
     b.price = 7;
     load_sales(*store, {a, b});
-    EXPECT_EQ(query_int(*store, "SELECT price FROM sale_lines WHERE item = ?1",
-                        {text_value("sku-b")}),
-              7);
+    EXPECT_EQ(
+        query_int(*store, "SELECT price FROM sale_lines WHERE item = ?1", {text_value("sku-b")}),
+        7);
     EXPECT_EQ(query_int(*store, "SELECT count(*) FROM sale_lines WHERE price > ?1", {int_value(5)}),
               1);
     EXPECT_EQ(query_int(*store, "SELECT ?1 IS NULL", {sp::Value{}}), 1);
@@ -73,8 +73,9 @@ TEST(Query, RefusesAWrongNumberOfParameters) {
 TEST(Query, ExceptionsFromTheCallbackPropagate) {
     Fixture f;
     auto store = f.open();
-    EXPECT_THROW(store->query("SELECT 1", {}, [](const sp::SqlRow&) { throw std::logic_error("x"); }),
-                 std::logic_error);
+    EXPECT_THROW(
+        store->query("SELECT 1", {}, [](const sp::SqlRow&) { throw std::logic_error("x"); }),
+        std::logic_error);
     EXPECT_EQ(query_int(*store, "SELECT 5"), 5);
 }
 

@@ -28,9 +28,9 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
         EXPECT_TRUE(contains(tables, t)) << t;
     }
     const auto indexes = schema_names(*store, "index");
-    for (const char* i : {"files_sha256", "sale_lines_customer_ts", "sale_lines_ts",
-                          "sale_lines_item", "sale_lines_customer_order",
-                          "catalog_categories_path"}) {
+    for (const char* i :
+         {"files_sha256", "sale_lines_customer_ts", "sale_lines_ts", "sale_lines_item",
+          "sale_lines_customer_order", "catalog_categories_path"}) {
         EXPECT_TRUE(contains(indexes, i)) << i;
     }
     EXPECT_TRUE(contains(schema_names(*store, "view"), "sales"));
@@ -83,8 +83,7 @@ TEST(Schema, ReopeningKeepsDataAndDoesNotMigrateAgain) {
 
 TEST(Schema, RefusesInvalidTenantIds) {
     Fixture f;
-    for (const char* bad : {"", "Acme", "-acme", "_acme", "../acme", "a/b", "a.b", "acme ",
-                            "ä"}) {
+    for (const char* bad : {"", "Acme", "-acme", "_acme", "../acme", "a/b", "a.b", "acme ", "ä"}) {
         EXPECT_THROW(f.open(bad), sp::Error) << bad;
     }
     EXPECT_THROW(f.open(std::string(65, 'a')), sp::Error);

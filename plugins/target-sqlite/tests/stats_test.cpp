@@ -57,16 +57,18 @@ TEST(Stats, CountsAndExactRevenue) {
 TEST(SlSumExact, IgnoresNullsAndRejectsNonIntegers) {
     Fixture f;
     auto store = f.open();
-    EXPECT_EQ(query_texts(*store, "SELECT sl_sum_exact(x) FROM (SELECT 5 AS x UNION ALL SELECT "
-                                  "NULL UNION ALL SELECT -12500000)"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT sl_sum_exact(x) FROM (SELECT 5 AS x UNION ALL SELECT "
+                          "NULL UNION ALL SELECT -12500000)"),
               std::vector<std::string>{"-12.499995"});
     EXPECT_EQ(query_texts(*store, "SELECT sl_sum_exact(NULL)"), std::vector<std::string>{"0"});
     EXPECT_THROW(query_texts(*store, "SELECT sl_sum_exact(1.5)"), sp::Error);
     EXPECT_THROW(query_texts(*store, "SELECT sl_sum_exact('12')"), sp::Error);
     // Works per group, as evaluators will use it.
-    EXPECT_EQ(query_texts(*store, "SELECT g || '=' || sl_sum_exact(x) FROM (SELECT 1 AS g, 1 AS "
-                                  "x UNION ALL SELECT 1, 2 UNION ALL SELECT 2, 3000000) GROUP BY g "
-                                  "ORDER BY g"),
+    EXPECT_EQ(query_texts(*store,
+                          "SELECT g || '=' || sl_sum_exact(x) FROM (SELECT 1 AS g, 1 AS "
+                          "x UNION ALL SELECT 1, 2 UNION ALL SELECT 2, 3000000) GROUP BY g "
+                          "ORDER BY g"),
               (std::vector<std::string>{"1=0.000003", "2=3"}));
 }
 

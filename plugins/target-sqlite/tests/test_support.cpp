@@ -90,15 +90,15 @@ void append_lines(sp::LoadTransaction& load, const sp::LoadSpec& spec,
     }
 }
 
-void load_sales(sp::TenantStore& store, const std::vector<SaleLine>& lines,
-                const std::string& name, const std::string& sha256, sp::LoadMode mode,
+void load_sales(sp::TenantStore& store, const std::vector<SaleLine>& lines, const std::string& name,
+                const std::string& sha256, sp::LoadMode mode,
                 const std::vector<sp::Column>& custom) {
     const sp::LoadSpec spec = sales_spec(custom, mode);
     auto load = store.begin_load(spec);
     append_lines(*load, spec, lines);
     static int next_sha = 1000;
-    load->commit(loaded_record(name, sha256.empty() ? fake_sha(++next_sha) : sha256,
-                               lines.size(), sp::FileKind::sales, mode));
+    load->commit(loaded_record(name, sha256.empty() ? fake_sha(++next_sha) : sha256, lines.size(),
+                               sp::FileKind::sales, mode));
 }
 
 void load_catalog(sp::TenantStore& store, const std::vector<CatalogItem>& items,

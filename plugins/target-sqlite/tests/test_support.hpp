@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "sightline/plugin/target.hpp"
 #include "db.hpp"
+#include "sightline/plugin/target.hpp"
 #include "sqlite_target.hpp"
 
 namespace sightline::target_sqlite::testing {
