@@ -39,6 +39,12 @@ ArchiveConfig parse_config(const std::string& config_json) {
         }
         result.zstd_level = value.get<int>();
     }
+    if (config.contains("zstd_workers")) {
+        const auto& value = config["zstd_workers"];
+        if (!value.is_number_integer() || value.get<int>() < 0 || value.get<int>() > 8)
+            throw Error("'zstd_workers' must be an integer from 0 to 8");
+        result.zstd_workers = value.get<int>();
+    }
     if (config.contains("fsync")) {
         if (!config["fsync"].is_boolean()) throw Error("'fsync' must be true or false");
         result.fsync = config["fsync"].get<bool>();

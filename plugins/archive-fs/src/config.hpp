@@ -9,6 +9,7 @@ struct ArchiveConfig {
     std::string root;
     bool compress = true;  // zstd; false: objects are stored as they came
     int zstd_level = 3;
+    int zstd_workers = 1;
     bool fsync = true;
 };
 

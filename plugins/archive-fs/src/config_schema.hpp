@@ -11,6 +11,8 @@ inline constexpr char kConfigSchema[] = R"json({
   "How new objects are stored; objects stored either way stay readable"},
 "zstd_level": {"type": "integer", "default": 3, "minimum": 1, "maximum": 19, "description":
   "zstd compression level of new objects (higher: smaller, slower)"},
+"zstd_workers": {"type": "integer", "default": 1, "minimum": 0, "maximum": 8, "description":
+  "Threads that compress beside the load (0: compress on the loading thread)"},
 "fsync": {"type": "boolean", "default": true, "description":
   "fsync objects, history lines and folders before reporting success; off only for tests"}
 })json";

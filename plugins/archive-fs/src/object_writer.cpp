@@ -33,6 +33,9 @@ FsObjectWriter::FsObjectWriter(TenantLayout layout, const ArchiveConfig& config)
         // zstd's own frame checksum lets a reader stop at damaged data early; the SHA-256 check
         // at the end remains the authority.
         ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, 1);
+        // Compression is the costliest step of archiving: worker threads take it off the
+        // loading thread (a no-op with a libzstd built without threads).
+        ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_nbWorkers, config.zstd_workers);
         out_buffer_.resize(ZSTD_CStreamOutSize());
     }
     layout_.create_folders(durable_);

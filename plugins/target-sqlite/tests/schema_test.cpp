@@ -29,7 +29,7 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
     }
     const auto indexes = schema_names(*store, "index");
     for (const char* i :
-         {"files_sha256", "sale_lines_customer_ts", "sale_lines_ts", "sale_lines_item",
+         {"files_sha256", "sale_lines_ts", "sale_lines_item",
           "sale_lines_customer_order", "catalog_categories_path"}) {
         EXPECT_TRUE(contains(indexes, i)) << i;
     }
