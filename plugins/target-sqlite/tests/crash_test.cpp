@@ -43,7 +43,7 @@ void expect_old_data_intact(Fixture& f) {
     EXPECT_EQ(query_int(*store,
                         "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                         "tbl_name = 'sale_lines'"),
-              4);
+              3);
     Connection db(f.target->database_path("acme"), "check");
     EXPECT_EQ(db.query_text("PRAGMA integrity_check"), "ok");
     // And the tenant can load again.
