@@ -59,7 +59,7 @@ TEST(DllLoad, CreatesAWorkingArchive) {
     auto& lib = load_module();
     const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
     TempDir dir;
-    FakeHost host(dir.path());
+    FakeHost host;
     sp::CreateContext context;
     context.host = &host;
     context.config_json = nlohmann::json{

@@ -62,7 +62,7 @@ TEST(History, ATornLastLineIsIgnoredThenCutOff) {
     EXPECT_EQ(f.archive->history("acme"), std::vector<std::string>{R"({"n":1})"});
     f.archive->append_history("acme", R"({"n":3})");
     EXPECT_EQ(f.archive->history("acme"), (std::vector<std::string>{R"({"n":1})", R"({"n":3})"}));
-    EXPECT_EQ(f.host.events, std::vector<std::string>{"archive.history_torn_line_removed"});
+    EXPECT_EQ(f.host.events(), std::vector<std::string>{"archive.history_torn_line_removed"});
 }
 
 TEST(History, ConcurrentAppendsKeepWholeLines) {

@@ -10,17 +10,6 @@
 
 namespace sightline::archive_fs::testing {
 
-TempDir::TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/sl-archive-fs-XXXXXX";
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-}
 
 Fixture::Fixture(bool compress, bool fsync) {
     config.root = dir.path() + "/archive";

@@ -9,64 +9,10 @@
 #include <fstream>
 #include <stdexcept>
 
-#include <boost/dll/shared_library.hpp>
 
 namespace sightline::intake_dir::testing {
 
 namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "intake-dir-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-}
-
-FakeHost::FakeHost(std::vector<std::string> tenants)
-    : now_us_(std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count()),
-      tenants_(std::move(tenants)) {}
-
-void FakeHost::log(plugin::LogLevel level, std::string_view event,
-                   const plugin::LogFields& fields) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    logs_.push_back({level, std::string(event), fields});
-}
-
-std::vector<std::string> FakeHost::tenants() {
-    std::vector<std::string> tenants;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++tenant_calls_;
-        tenants = tenants_;
-    }
-    changed_.notify_all();
-    return tenants;
-}
-
-bool FakeHost::wait_for_tenant_calls(size_t n, std::chrono::milliseconds timeout) const {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return tenant_calls_ >= n; });
-}
-
-void FakeHost::set_tenants(std::vector<std::string> tenants) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    tenants_ = std::move(tenants);
-}
-
-std::vector<LogEntry> FakeHost::logs(const std::string& event) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<LogEntry> selected;
-    for (const auto& entry : logs_) {
-        if (event.empty() || entry.event == event) selected.push_back(entry);
-    }
-    return selected;
-}
 
 plugin::UploadResult FakeSink::submit(const plugin::Upload& upload) {
     Submission submission{upload};
@@ -114,10 +60,7 @@ plugin::UploadResult answer(plugin::UploadOutcome outcome, std::string message) 
 }
 
 const sl_plugin_descriptor& descriptor() {
-    static const boost::dll::shared_library library(
-        SIGHTLINE_INTAKE_DIR_PLUGIN,
-        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    return library.get_alias<const sl_plugin_descriptor>(SIGHTLINE_PLUGIN_ENTRY_NAME);
+    return sightline::testing::load_plugin_module(SIGHTLINE_INTAKE_DIR_PLUGIN);
 }
 
 std::unique_ptr<plugin::Transport> create_transport(plugin::HostServices& host,

@@ -13,53 +13,22 @@
 
 #include "sightline/plugin/api.hpp"
 #include "sightline/plugin/transport.hpp"
+#include "sightline/testing/plugin_testing.hpp"
 
 namespace sightline::intake_dir::testing {
 
-// A fresh folder under the system temp folder, removed with everything in it.
-class TempDir {
+using sightline::testing::LogEntry;
+using sightline::testing::TempDir;
+
+// The SDK's fake host, its clock starting at the real time: settle tests compare it with the
+// mtimes of files they write.
+class FakeHost : public sightline::testing::FakeHost {
   public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return path_; }
-
-  private:
-    std::string path_;
-};
-
-struct LogEntry {
-    plugin::LogLevel level;
-    std::string event;
-    plugin::LogFields fields;
-};
-
-// Host services with a clock the test moves by hand.
-class FakeHost : public plugin::HostServices {
-  public:
-    explicit FakeHost(std::vector<std::string> tenants);
-
-    void log(plugin::LogLevel level, std::string_view event,
-             const plugin::LogFields& fields) override;
-    std::string state_dir() override { return state_dir_.path(); }
-    int64_t now_us() override { return now_us_.load(); }
-    std::vector<std::string> tenants() override;
-
-    void advance_us(int64_t delta) { now_us_ += delta; }
-    // Waits until tenants() was called n times (about once per pass), at most timeout.
-    bool wait_for_tenant_calls(size_t n, std::chrono::milliseconds timeout) const;
-    void set_tenants(std::vector<std::string> tenants);
-    std::vector<LogEntry> logs(const std::string& event = "") const;
-
-  private:
-    TempDir state_dir_;
-    std::atomic<int64_t> now_us_;
-    mutable std::mutex mutex_;
-    mutable std::condition_variable changed_;
-    size_t tenant_calls_ = 0;
-    std::vector<std::string> tenants_;
-    std::vector<LogEntry> logs_;
+    explicit FakeHost(std::vector<std::string> tenants)
+        : sightline::testing::FakeHost(
+              std::move(tenants), std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count()) {}
 };
 
 struct Submission {

@@ -57,7 +57,7 @@ TEST(DllLoad, CreatesAWorkingTarget) {
     auto& lib = load_module();
     const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
     TempDir dir;
-    FakeHost host(dir.path());
+    FakeHost host;
     sp::CreateContext context;
     context.host = &host;
     context.config_json = nlohmann::json{
@@ -77,7 +77,7 @@ TEST(DllLoad, CreatesAWorkingTarget) {
         EXPECT_EQ(store->stats().revenue, "10");
         EXPECT_THROW(target->open("../etc"), sp::Error);
     }
-    EXPECT_EQ(host.events, std::vector<std::string>{"target.tenant_database_created"});
+    EXPECT_EQ(host.events(), std::vector<std::string>{"target.tenant_database_created"});
     plugin.reset();  // before the library goes away
 }
 

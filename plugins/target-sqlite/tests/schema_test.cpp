@@ -67,7 +67,7 @@ TEST(Schema, OneDatabaseFilePerTenantPrivateToTheOwner) {
     ASSERT_EQ(stat((dir + "/acme.sqlite").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     EXPECT_TRUE(std::filesystem::exists(dir + "/globex-2_b.sqlite"));
-    EXPECT_EQ(f.host.events.size(), 2u);  // one "created" event each
+    EXPECT_EQ(f.host.events().size(), 2u);  // one "created" event each
 }
 
 TEST(Schema, ReopeningKeepsDataAndDoesNotMigrateAgain) {

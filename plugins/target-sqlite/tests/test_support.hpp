@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sightline/testing/plugin_testing.hpp"
+
 #include "db.hpp"
 #include "sightline/plugin/target.hpp"
 #include "sqlite_target.hpp"
@@ -16,34 +18,8 @@ namespace sightline::target_sqlite::testing {
 
 namespace sp = sightline::plugin;
 
-// A fresh folder under $TMPDIR, removed with everything in it at destruction.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-class FakeHost final : public sp::HostServices {
-public:
-    explicit FakeHost(std::string state_dir) : state_dir_(std::move(state_dir)) {}
-    void log(sp::LogLevel, std::string_view event, const sp::LogFields&) override {
-        events.emplace_back(event);
-    }
-    std::string state_dir() override { return state_dir_; }
-    int64_t now_us() override { return 1'700'000'000'000'000; }
-    std::vector<std::string> tenants() override { return {"acme", "globex"}; }
-
-    std::vector<std::string> events;
-
-private:
-    std::string state_dir_;
-};
+using sightline::testing::FakeHost;
+using sightline::testing::TempDir;
 
 // One sales line, owning its strings; values() points into it.
 struct SaleLine {
@@ -61,7 +37,7 @@ struct SaleLine {
 // A target on a fresh folder plus its fake host.
 struct Fixture {
     TempDir dir;
-    FakeHost host{dir.path()};
+    FakeHost host;
     std::unique_ptr<SqliteTarget> target;
     Fixture();
     std::unique_ptr<sp::TenantStore> open(const std::string& tenant = "acme") {
