@@ -119,12 +119,11 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     }
 
     std::lock_guard<std::mutex> lock(tenant_mutex(tenant->id));
-    log_.event(LogLevel::info, "load.started",
-               {{"tenant", tenant->id},
-                {"file", request.name},
-                {"mode", plugin::to_string(request.mode)},
-                {"account", request.account},
-                {"peer", request.peer}});
+    plugin::LogFields started = {
+        {"tenant", tenant->id}, {"file", request.name}, {"mode", plugin::to_string(request.mode)}};
+    if (!request.account.empty()) started["account"] = request.account;
+    if (!request.peer.empty()) started["peer"] = request.peer;
+    log_.event(LogLevel::info, "load.started", started);
     try {
         report = run(request, *tenant, progress);
     } catch (const std::exception& e) {
