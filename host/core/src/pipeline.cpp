@@ -119,11 +119,11 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     }
 
     std::lock_guard<std::mutex> lock(tenant_mutex(tenant->id));
-    plugin::LogFields started = {
+    plugin::LogFields started_fields = {
         {"tenant", tenant->id}, {"file", request.name}, {"mode", plugin::to_string(request.mode)}};
-    if (!request.account.empty()) started["account"] = request.account;
-    if (!request.peer.empty()) started["peer"] = request.peer;
-    log_.event(LogLevel::info, "load.started", started);
+    if (!request.account.empty()) started_fields["account"] = request.account;
+    if (!request.peer.empty()) started_fields["peer"] = request.peer;
+    log_.event(LogLevel::info, "load.started", started_fields);
     try {
         report = run(request, *tenant, progress);
     } catch (const std::exception& e) {
