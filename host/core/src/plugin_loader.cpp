@@ -327,8 +327,8 @@ void finish_probe(Probe& probe, std::chrono::milliseconds timeout) {
     }
     if (WIFSIGNALED(status)) {
         probe.info.refusal = "plugin file " + file + " crashed while loading (signal " +
-                             std::to_string(WTERMSIG(status)) + ", " +
-                             strsignal(WTERMSIG(status)) + ")";
+                             std::to_string(WTERMSIG(status)) + ", " + strsignal(WTERMSIG(status)) +
+                             ")";
         return;
     }
     json j = json::parse(probe.text, nullptr, false);

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <filesystem>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -65,8 +65,8 @@ CheckedProfile check_profile(const std::string& path, const std::string& cli_plu
             continue;
         }
         checked.plugins[section.role] = info;
-        checked.configs[section.role] = validate_config(section.config, info.schema, path,
-                                                        section.role + ".config", errors);
+        checked.configs[section.role] =
+            validate_config(section.config, info.schema, path, section.role + ".config", errors);
     }
     return checked;
 }

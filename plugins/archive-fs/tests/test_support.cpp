@@ -10,7 +10,6 @@
 
 namespace sightline::archive_fs::testing {
 
-
 Fixture::Fixture(bool compress, bool fsync) {
     config.root = dir.path() + "/archive";
     config.compress = compress;

@@ -17,7 +17,7 @@ int64_t retry_delay_us(int failures);
 // Keyed by absolute path. An entry only applies to the file version (FileId) it was made for:
 // a file that is replaced under the same name starts afresh.
 class FileLedger {
-  public:
+public:
     // Whether the file may be submitted at now_us (not waiting out a backoff).
     bool due(const std::string& path, const FileId& id, int64_t now_us) const;
     // Records a retry at now_us; returns the number of consecutive retries so far.
@@ -35,7 +35,7 @@ class FileLedger {
     // Drops entries for files no longer in the folders.
     void keep_only(const std::set<std::string>& present_paths);
 
-  private:
+private:
     struct State {
         FileId id;
         int failures = 0;

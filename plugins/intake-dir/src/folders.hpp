@@ -15,7 +15,7 @@ namespace sightline::intake_dir {
 
 // Owns one file descriptor.
 class Fd {
-  public:
+public:
     Fd() = default;
     explicit Fd(int fd) : fd_(fd) {}
     Fd(Fd&& other) noexcept : fd_(other.release()) {}
@@ -32,7 +32,7 @@ class Fd {
         return fd;
     }
 
-  private:
+private:
     int fd_ = -1;
 };
 

@@ -18,7 +18,7 @@
 namespace sightline::intake_dir {
 
 class IntakeDir final : public plugin::Transport {
-  public:
+public:
     IntakeDir(Config config, plugin::HostServices& host);
     ~IntakeDir() override;
 
@@ -26,7 +26,7 @@ class IntakeDir final : public plugin::Transport {
     void stop() override;
     void drain(plugin::UploadSink& sink) override;
 
-  private:
+private:
     void poll_loop(plugin::UploadSink& sink);
     void create_folders();
     // One pass over all tenants. cancel (may be null) is checked between files. Throws

@@ -11,7 +11,7 @@
 namespace sightline::intake_dir::testing {
 
 class IntakeDirTest : public ::testing::Test {
-  protected:
+protected:
     IntakeDirTest() : root_(dir_.path() + "/landing"), host_({"acme", "globex"}) {}
 
     ~IntakeDirTest() override {

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <stdexcept>
 
-
 namespace sightline::intake_dir::testing {
 
 namespace fs = std::filesystem;

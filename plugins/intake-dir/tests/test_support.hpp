@@ -23,12 +23,12 @@ using sightline::testing::TempDir;
 // The SDK's fake host, its clock starting at the real time: settle tests compare it with the
 // mtimes of files they write.
 class FakeHost : public sightline::testing::FakeHost {
-  public:
+public:
     explicit FakeHost(std::vector<std::string> tenants)
-        : sightline::testing::FakeHost(
-              std::move(tenants), std::chrono::duration_cast<std::chrono::microseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count()) {}
+        : sightline::testing::FakeHost(std::move(tenants),
+                                       std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count()) {}
 };
 
 struct Submission {
@@ -39,7 +39,7 @@ struct Submission {
 
 // Records submissions and answers with `respond` (loaded unless set).
 class FakeSink : public plugin::UploadSink {
-  public:
+public:
     plugin::UploadResult submit(const plugin::Upload& upload) override;
 
     void set_respond(std::function<plugin::UploadResult(const plugin::Upload&)> respond);
@@ -48,7 +48,7 @@ class FakeSink : public plugin::UploadSink {
     // Waits until at least n submissions were made, at most timeout. True if they were.
     bool wait_for(size_t n, std::chrono::milliseconds timeout) const;
 
-  private:
+private:
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     std::function<plugin::UploadResult(const plugin::Upload&)> respond_;

@@ -28,9 +28,8 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
         EXPECT_TRUE(contains(tables, t)) << t;
     }
     const auto indexes = schema_names(*store, "index");
-    for (const char* i :
-         {"files_sha256", "sale_lines_ts", "sale_lines_item",
-          "sale_lines_customer_order", "catalog_categories_path"}) {
+    for (const char* i : {"files_sha256", "sale_lines_ts", "sale_lines_item",
+                          "sale_lines_customer_order", "catalog_categories_path"}) {
         EXPECT_TRUE(contains(indexes, i)) << i;
     }
     EXPECT_TRUE(contains(schema_names(*store, "view"), "sales"));

@@ -10,7 +10,6 @@
 
 namespace sightline::target_sqlite::testing {
 
-
 Fixture::Fixture() {
     TargetConfig config;
     config.dir = dir.path() + "/db";

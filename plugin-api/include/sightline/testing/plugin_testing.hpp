@@ -116,9 +116,9 @@ inline const sl_plugin_descriptor& load_plugin_module(const std::string& path) {
     auto it = modules->find(path);
     if (it == modules->end())
         it = modules
-                 ->emplace(path, boost::dll::shared_library(
-                                     path, boost::dll::load_mode::rtld_now |
-                                               boost::dll::load_mode::rtld_local))
+                 ->emplace(path,
+                           boost::dll::shared_library(path, boost::dll::load_mode::rtld_now |
+                                                                boost::dll::load_mode::rtld_local))
                  .first;
     return it->second.get_alias<const sl_plugin_descriptor>(SIGHTLINE_PLUGIN_ENTRY_NAME);
 }
