@@ -155,6 +155,24 @@ TEST(ConfigSchema, EnvironmentSubstitution) {
     EXPECT_EQ(secret_keys(schema), std::vector<std::string>{"dsn"});
 }
 
+TEST(ConfigSchema, SecretValuesNeverAppearInErrors) {
+    auto schema = nlohmann::json::parse(R"({
+      "port": {"type": "integer", "secret": true},
+      "mode": {"type": "string", "secret": true, "enum": ["a", "b"]},
+      "plain": {"type": "integer"}
+    })");
+    setenv("SIGHTLINE_TEST_SECRET", "hunter2", 1);
+    std::vector<ProfileError> errors;
+    YAML::Node node =
+        YAML::Load("port: ${SIGHTLINE_TEST_SECRET}\nmode: ${SIGHTLINE_TEST_SECRET}\nplain: x1\n");
+    validate_config(node, schema, "p.yaml", "target.config", errors);
+    ASSERT_EQ(errors.size(), 3u);
+    for (const auto& e : errors)
+        EXPECT_EQ(e.to_string().find("hunter2"), std::string::npos) << e.to_string();
+    EXPECT_EQ(errors[0].message, "expected an integer, found (secret value)");
+    EXPECT_NE(errors[2].message.find("'x1'"), std::string::npos) << "plain values are still shown";
+}
+
 TEST(ConfigSchema, MalformedSchemasAreDetected) {
     EXPECT_EQ(check_schema(nlohmann::json::parse(R"({"a": {"type": "string"}})")), "");
     EXPECT_NE(check_schema(nlohmann::json::parse(R"([1])")), "");

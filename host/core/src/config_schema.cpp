@@ -87,16 +87,18 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
     std::string text;
     std::string env_error;
     if (!substitute_env(node.Scalar(), text, env_error)) return fail(env_error);
+    // A secret's value never appears in an error message (they are printed and logged).
+    const std::string shown = spec.value("secret", false) ? "(secret value)" : "'" + text + "'";
     json value;
     if (type == "string") {
         value = text;
     } else if (type == "boolean") {
         bool b = false;
-        if (!parse_bool(text, b)) return fail("expected true or false, found '" + text + "'");
+        if (!parse_bool(text, b)) return fail("expected true or false, found " + shown);
         value = b;
     } else if (type == "integer") {
         long long n = 0;
-        if (!parse_int(text, n)) return fail("expected an integer, found '" + text + "'");
+        if (!parse_int(text, n)) return fail("expected an integer, found " + shown);
         if (spec.contains("minimum") && n < spec["minimum"].get<long long>())
             return fail("must be at least " + spec["minimum"].dump());
         if (spec.contains("maximum") && n > spec["maximum"].get<long long>())
@@ -105,7 +107,7 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
     } else if (type == "number") {
         char* end = nullptr;
         double d = std::strtod(text.c_str(), &end);
-        if (text.empty() || !end || *end) return fail("expected a number, found '" + text + "'");
+        if (text.empty() || !end || *end) return fail("expected a number, found " + shown);
         value = d;
     }
     if (spec.contains("enum")) {
@@ -115,7 +117,7 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
             if (option == value) found = true;
             allowed += (allowed.empty() ? "" : ", ") + option.dump();
         }
-        if (!found) return fail("'" + text + "' is not one of " + allowed);
+        if (!found) return fail(shown + " is not one of " + allowed);
     }
     return value;
 }
