@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/dll/library_info.hpp>
-#include <boost/dll/shared_library.hpp>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -11,19 +10,13 @@
 namespace sightline::target_sqlite::testing {
 namespace {
 
-// Loaded once and never unloaded, as the host does: an exception thrown inside the module must
-// not outlive the code that gives it its type and what() (unloading first crashes the catcher).
-boost::dll::shared_library& load_module() {
-    static boost::dll::shared_library module(
-        TARGET_SQLITE_PLUGIN_PATH,
-        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    return module;
+// Loaded the way the host loads it, and kept resident as the host does (SDK helper).
+const sl_plugin_descriptor& load_descriptor() {
+    return sightline::testing::load_plugin_module(TARGET_SQLITE_PLUGIN_PATH);
 }
 
 TEST(DllLoad, DescriptorIsComplete) {
-    auto& lib = load_module();
-    ASSERT_TRUE(lib.has("sightline_plugin_v1"));
-    const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
+    const auto& d = load_descriptor();
     EXPECT_EQ(d.struct_size, sizeof(sl_plugin_descriptor));
     EXPECT_EQ(d.api_major, static_cast<uint32_t>(SIGHTLINE_PLUGIN_API_MAJOR));
     EXPECT_EQ(d.api_minor, static_cast<uint32_t>(SIGHTLINE_PLUGIN_API_MINOR));
@@ -54,8 +47,7 @@ TEST(DllLoad, OnlyTheEntryPointIsExported) {
 }
 
 TEST(DllLoad, CreatesAWorkingTarget) {
-    auto& lib = load_module();
-    const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
+    const auto& d = load_descriptor();
     TempDir dir;
     FakeHost host;
     sp::CreateContext context;
@@ -82,8 +74,7 @@ TEST(DllLoad, CreatesAWorkingTarget) {
 }
 
 TEST(DllLoad, CreateReportsBadConfigAsError) {
-    auto& lib = load_module();
-    const auto& d = lib.get_alias<const sl_plugin_descriptor>("sightline_plugin_v1");
+    const auto& d = load_descriptor();
     sp::CreateContext context;
     context.instance_name = "target";
     for (const char* config :
