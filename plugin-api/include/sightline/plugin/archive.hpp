@@ -40,6 +40,10 @@ public:
     // durably, returned in order.
     virtual void append_history(const std::string& tenant, const std::string& json) = 0;
     virtual std::vector<std::string> history(const std::string& tenant) = 0;
+
+    // --- API 1.1 ------------------------------------------------------------------------------
+    // The SHA-256 of every object the tenant has, in ascending order.
+    virtual std::vector<std::string> list(const std::string& tenant) = 0;
 };
 
 }  // namespace sightline::plugin

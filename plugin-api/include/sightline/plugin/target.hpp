@@ -46,6 +46,49 @@ public:
     virtual std::string_view get_text(size_t column) const = 0;
 };
 
+// Selective deletion (API 1.1). Which lines a deletion removes:
+enum class DeletionScope : uint8_t { customers, orders, time_range };
+inline const char* to_string(DeletionScope s) {
+    switch (s) {
+        case DeletionScope::customers:
+            return "customers";
+        case DeletionScope::orders:
+            return "orders";
+        case DeletionScope::time_range:
+            return "time_range";
+    }
+    return "?";
+}
+
+struct DeletionRequest {
+    DeletionScope scope = DeletionScope::customers;
+    std::vector<uint64_t> customers;  // customers: every line of these customers
+    std::vector<std::string> orders;  // orders: every line with one of these order ids, whoever
+                                      // the customer
+    int64_t from_us = 0, to_us = 0;   // time_range: lines with from_us <= timestamp < to_us
+    bool dry_run = false;             // count what would go, change nothing, record nothing
+    // Recorded in the tenant's history with the counts (never the ids themselves).
+    std::string id;        // unique, made by the host
+    std::string reason;    // why (required by the host)
+    std::string operator_name;  // who ran it
+    int64_t at_us = 0;          // when (a restore replays the original time)
+};
+
+struct DeletionResult {
+    uint64_t lines = 0;
+    uint64_t orders = 0;     // distinct (customer, order id) pairs among the lines
+    uint64_t customers = 0;  // distinct customers among the lines
+    std::string revenue = "0";  // exact decimal text of the sum of price of the lines
+};
+
+struct DeletionRecord {
+    std::string id;
+    DeletionScope scope = DeletionScope::customers;
+    std::string reason, operator_name;
+    int64_t at_us = 0;
+    DeletionResult removed;
+};
+
 class TenantStore {
 public:
     virtual ~TenantStore() = default;
@@ -66,6 +109,13 @@ public:
     // patterns (get_int64 then cast to uint64).
     virtual void query(const std::string& sql, const std::vector<Value>& params,
                        const std::function<void(const SqlRow&)>& row) = 0;
+
+    // --- API 1.1 (the host calls these only on plugins built against 1.1 or later) ----------
+    // Remove the matching sales lines and record the deletion, in one transaction. Lines loaded
+    // later are not affected. With dry_run, only count.
+    virtual DeletionResult delete_lines(const DeletionRequest& request) = 0;
+    // Every recorded deletion, oldest first.
+    virtual std::vector<DeletionRecord> deletions() = 0;
 };
 
 class Target : public Plugin {
@@ -74,6 +124,11 @@ public:
     virtual std::string dialect() const = 0;
     // Open (creating on first use) the tenant's database. Safe to call from several threads.
     virtual std::unique_ptr<TenantStore> open(const std::string& tenant) = 0;
+
+    // --- API 1.1 ------------------------------------------------------------------------------
+    // Remove the tenant's database entirely (before a restore replaces it). Opening the tenant
+    // afterwards gives an empty database. No store of the tenant may be open.
+    virtual void drop(const std::string& tenant) = 0;
 };
 
 }  // namespace sightline::plugin

@@ -31,6 +31,14 @@ struct LoadResult {
     std::vector<std::string> errors;  // "file:line:column (name): reason"
 };
 
+struct RestoreResult {
+    bool ok = false;
+    std::string message;  // what was restored, or why nothing was changed
+    uint64_t files = 0;   // history entries of files replayed (loaded, duplicate, refused)
+    uint64_t rows = 0;    // sales lines and catalog items loaded while replaying
+    uint64_t deletions = 0;
+};
+
 class Harness {
 public:
     // profile_yaml: a whole profile; every "{dir}" in it becomes a fresh temporary folder that
@@ -44,8 +52,20 @@ public:
     LoadResult load_text(const std::string& tenant, const std::string& name, const std::string& csv,
                          bool full = false);
 
+    // Selective deletion through the host, as `sightline delete` runs it (recorded in the
+    // target's and the archive's history unless dry_run). Throws plugin::Error on failure.
+    plugin::DeletionResult delete_lines(const std::string& tenant,
+                                        plugin::DeletionRequest request);
+    // Rebuild the tenant from the archive alone, as `sightline restore` does: into the
+    // profile's target, or into the named section of the profile's `targets:`. replace: drop
+    // the destination's data for the tenant first (otherwise it must be empty).
+    RestoreResult restore(const std::string& tenant, const std::string& into = "",
+                          bool replace = false);
+
     plugin::Archive& archive();
     plugin::Target& target();
+    // A named target section of the profile's `targets:` map.
+    plugin::Target& target(const std::string& section);
     // Where the pipeline receives uploads: hand it to a transport plugin under test.
     plugin::UploadSink& sink();
     const std::string& dir() const;
