@@ -40,5 +40,7 @@ int run_load(const std::vector<std::string>& args);
 int run_tenant_stats(const std::vector<std::string>& args);
 int run_generate(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
+int run_delete(const std::vector<std::string>& args);
+int run_restore(const std::vector<std::string>& args);
 
 }  // namespace sightline::cli

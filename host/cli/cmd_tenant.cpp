@@ -39,6 +39,24 @@ int run_tenant_stats(const std::vector<std::string>& args) {
         all.push_back(j);
         if (r.result == plugin::FileResult::loaded) files.push_back(j);
     }
+    // Deletions are API 1.1: a target built against 1.0 has none to show.
+    std::vector<plugin::DeletionRecord> deletions;
+    try {
+        runtime->require_api("target", 1, "listing deletions");
+        deletions = store->deletions();
+    } catch (const plugin::Error&) {
+    }
+    nlohmann::json deletions_json = nlohmann::json::array();
+    for (const auto& d : deletions)
+        deletions_json.push_back({{"id", d.id},
+                                  {"scope", plugin::to_string(d.scope)},
+                                  {"time", core::format_timestamp(d.at_us)},
+                                  {"reason", d.reason},
+                                  {"operator", d.operator_name},
+                                  {"lines", d.removed.lines},
+                                  {"orders", d.removed.orders},
+                                  {"customers", d.removed.customers},
+                                  {"revenue", d.removed.revenue}});
     if (vm.count("json")) {
         nlohmann::json out = {{"tenant", tenant},
                               {"files", files},
@@ -46,7 +64,8 @@ int run_tenant_stats(const std::vector<std::string>& args) {
                               {"lines", stats.lines},
                               {"customers", stats.customers},
                               {"revenue", stats.revenue},
-                              {"catalog_items", stats.catalog_items}};
+                              {"catalog_items", stats.catalog_items},
+                              {"deletions", deletions_json}};
         std::cout << out.dump(2) << "\n";
         return ok;
     }
@@ -58,6 +77,11 @@ int run_tenant_stats(const std::vector<std::string>& args) {
         std::cout << "  " << core::format_timestamp(r.at_us) << "  " << plugin::to_string(r.result)
                   << "  " << plugin::to_string(r.kind) << "/" << plugin::to_string(r.mode) << "  "
                   << r.rows << " rows  " << r.name << "  sha256:" << r.sha256 << "\n";
+    if (!deletions.empty()) std::cout << "deletions (" << deletions.size() << "):\n";
+    for (const auto& d : deletions)
+        std::cout << "  " << core::format_timestamp(d.at_us) << "  " << plugin::to_string(d.scope)
+                  << "  " << d.removed.lines << " lines  by " << d.operator_name << ": " << d.reason
+                  << "\n";
     return ok;
 }
 

@@ -15,6 +15,8 @@ const Command commands[] = {
     {"plugins inspect", "show one plugin's descriptor and config schema", run_plugins_inspect},
     {"profile check", "validate a profile without starting anything", run_profile_check},
     {"load", "load sales or catalog files into a tenant's database", run_load},
+    {"delete", "remove some of a tenant's lines (customers, orders or a time range)", run_delete},
+    {"restore", "rebuild a tenant's database from the archive", run_restore},
     {"tenant stats", "show a tenant's files, lines, customers and revenue", run_tenant_stats},
     {"generate", "write a deterministic synthetic dataset", run_generate},
     {"serve", "run the profile's intake and the load pipeline", run_serve},

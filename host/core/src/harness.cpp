@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sightline/core/lifecycle.hpp"
 #include "sightline/core/runtime.hpp"
 
 namespace fs = std::filesystem;
@@ -83,8 +84,33 @@ LoadResult Harness::load_text(const std::string& tenant, const std::string& name
     return r;
 }
 
+plugin::DeletionResult Harness::delete_lines(const std::string& tenant,
+                                             plugin::DeletionRequest request) {
+    if (request.operator_name.empty()) request.operator_name = "harness";
+    return core::delete_lines(*impl_->runtime, tenant, std::move(request));
+}
+
+RestoreResult Harness::restore(const std::string& tenant, const std::string& into, bool replace) {
+    RestoreResult result;
+    try {
+        const core::RestoreReport report =
+            core::restore_tenant(*impl_->runtime, core::RestoreOptions{tenant, into, replace});
+        result.ok = true;
+        result.message = report.message;
+        result.files = report.files;
+        result.rows = report.rows;
+        result.deletions = report.deletions;
+    } catch (const std::exception& e) {
+        result.message = e.what();
+    }
+    return result;
+}
+
 plugin::Archive& Harness::archive() { return impl_->runtime->archive(); }
 plugin::Target& Harness::target() { return impl_->runtime->target(); }
+plugin::Target& Harness::target(const std::string& section) {
+    return impl_->runtime->target(section);
+}
 plugin::UploadSink& Harness::sink() { return impl_->runtime->pipeline(); }
 const std::string& Harness::dir() const { return impl_->dir; }
 

@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include <thread>
+
 #include "sightline/core/csv_reader.hpp"
+#include "sightline/core/history.hpp"
 #include "sightline/core/sha256.hpp"
 #include "sightline/core/timestamp.hpp"
 
@@ -34,22 +37,6 @@ struct FileHandle {
     }
 };
 
-std::string history_json(const std::string& tenant, const plugin::FileRecord& r) {
-    nlohmann::json j = {{"v", 1},
-                        {"type", "file"},
-                        {"tenant", tenant},
-                        {"name", r.name},
-                        {"sha256", r.sha256},
-                        {"kind", plugin::to_string(r.kind)},
-                        {"mode", plugin::to_string(r.mode)},
-                        {"result", plugin::to_string(r.result)},
-                        {"at", format_timestamp(r.at_us)},
-                        {"rows", r.rows},
-                        {"bytes", r.bytes}};
-    if (!r.detail.empty()) j["detail"] = r.detail;
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string summarize(const std::string& file, const std::vector<FormatError>& errors,
                       uint64_t count) {
     std::string out;
@@ -68,7 +55,13 @@ Pipeline::Pipeline(plugin::Archive& archive, plugin::Target& target,
       target_(target),
       tenants_(std::move(tenants)),
       log_(log),
-      clock_us_(std::move(clock_us)) {}
+      clock_us_(std::move(clock_us)),
+      sleep_([](int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }) {}
+
+void Pipeline::set_retry(RetryPolicy policy, Sleeper sleeper) {
+    retry_ = policy;
+    sleep_ = std::move(sleeper);
+}
 
 std::string Pipeline::describe(const std::string& file, const FormatError& e) {
     std::string out = file;
@@ -124,11 +117,31 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     if (!request.account.empty()) started_fields["account"] = request.account;
     if (!request.peer.empty()) started_fields["peer"] = request.peer;
     log_.event(LogLevel::info, "load.started", started_fields);
-    try {
-        report = run(request, *tenant, progress);
-    } catch (const std::exception& e) {
-        report.outcome = UploadOutcome::retry;
-        report.message = std::string("load failed and was rolled back: ") + e.what();
+    int64_t pause_us = retry_.first_pause_us, earlier_attempt_us = 0;
+    for (int attempt = 1;; ++attempt) {
+        int64_t attempt_at_us = 0;
+        bool transient = false;
+        try {
+            report = run(request, *tenant, progress, attempt_at_us, earlier_attempt_us);
+            break;
+        } catch (const plugin::Error& e) {
+            transient = e.transient();
+            report.outcome = UploadOutcome::retry;
+            report.message = std::string("load failed and was rolled back: ") + e.what();
+        } catch (const std::exception& e) {
+            report.outcome = UploadOutcome::retry;
+            report.message = std::string("load failed and was rolled back: ") + e.what();
+        }
+        if (!transient || attempt >= retry_.attempts) break;
+        log_.event(LogLevel::warn, "load.retrying",
+                   {{"tenant", tenant->id},
+                    {"file", request.name},
+                    {"attempt", std::to_string(attempt + 1)},
+                    {"pause_ms", std::to_string(pause_us / 1000)},
+                    {"reason", report.message}});
+        sleep_(pause_us);
+        pause_us *= 2;
+        if (attempt_at_us) earlier_attempt_us = attempt_at_us;
     }
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -166,7 +179,8 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
 }
 
 LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant,
-                         const ProgressFunction& progress) {
+                         const ProgressFunction& progress, int64_t& attempt_at_us,
+                         int64_t earlier_attempt_us) {
     LoadReport report;
     plugin::FileRecord& record = report.record;
     record.name = request.name;
@@ -208,62 +222,21 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
         return got;
     };
 
-    uint64_t error_count = 0;
-    bool personal_data = false;
-    auto add_error = [&](FormatError e) {
-        ++error_count;
-        personal_data = personal_data || e.personal_data;
-        if (report.errors.size() < max_reported_errors) report.errors.push_back(std::move(e));
-    };
-
-    CsvReader reader(source, tenant.delimiter);
-    CsvRecord csv;
-    std::unique_ptr<FileFormat> format;
-    std::unique_ptr<plugin::LoadTransaction> transaction;
-    std::vector<plugin::Value> values;
-    std::vector<FormatError> record_errors;
-    FormatOptions options;
-    options.allow_pii = tenant.allow_pii;
-
-    if (!reader.next(csv)) {
-        add_error({0, 0, "", "the file is empty: a header line is required", false});
-    } else if (csv.malformed) {
-        add_error({csv.line, csv.error_column, "", csv.error, false});
-    } else {
-        format = std::make_unique<FileFormat>(record.kind, csv, options, record_errors);
-        for (auto& e : record_errors) add_error(std::move(e));
-        if (error_count) format.reset();  // a refused header leaves nothing to convert with
-        if (error_count == 0) {
-            plugin::LoadSpec spec;
-            spec.kind = record.kind;
-            spec.mode = record.mode;
-            spec.columns = format->columns();
-            values.resize(spec.columns.size());
-            transaction = store->begin_load(spec);
-        }
-    }
-
-    uint64_t rows = 0;
-    while (!personal_data && reader.next(csv)) {
-        if (csv.malformed) {
-            add_error({csv.line, csv.error_column, "", csv.error, false});
-        } else if (format) {
-            record_errors.clear();
-            if (format->convert(csv, values.data(), record_errors)) {
-                ++rows;
-                if (transaction) transaction->append(values.data());
-            } else {
-                for (auto& e : record_errors) add_error(std::move(e));
-            }
-        }
-        // Nothing of a file with an error is loaded: give the rows back to the database early.
-        if (error_count && transaction) transaction.reset();
-    }
+    ParsedFile parsed = parse_into(*store, tenant, record.kind, record.mode, source);
+    std::unique_ptr<plugin::LoadTransaction>& transaction = parsed.transaction;
+    const uint64_t rows = parsed.rows;
+    const bool personal_data = parsed.personal_data;
     // Personal data stops the read early; the bytes are never kept, so the rest is not needed.
     if (progress) progress(done, size);
-    report.error_count = error_count;
+    report.error_count = parsed.error_count;
+    report.errors = std::move(parsed.errors);
     record.bytes = done;
-    record.at_us = clock_us_();
+    record.at_us = attempt_at_us = clock_us_();
+    const std::string entry_id = new_history_id(record.at_us);
+    auto add_error = [&](FormatError e) {
+        ++report.error_count;
+        if (report.errors.size() < max_reported_errors) report.errors.push_back(std::move(e));
+    };
 
     if (personal_data) {
         transaction.reset();
@@ -276,24 +249,37 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
     }
     record.sha256 = sha.hex();
 
-    if (error_count == 0 && record.kind == FileKind::sales && record.mode == LoadMode::full &&
-        rows == 0 && !request.force_empty_full) {
+    if (report.error_count == 0 && record.kind == FileKind::sales &&
+        record.mode == LoadMode::full && rows == 0 && !request.force_empty_full) {
         add_error({0, 0, "",
                    "a full upload without records would remove all of the tenant's data; "
                    "refused (force it to allow this)",
                    false});
-        report.error_count = error_count;
         transaction.reset();
     }
-    if (error_count == 0 && record.kind == FileKind::sales &&
+    if (report.error_count == 0 && record.kind == FileKind::sales &&
         record.mode == LoadMode::incremental) {
         if (auto previous = store->find_loaded(record.sha256)) {
             transaction.reset();
+            if (earlier_attempt_us && previous->at_us == earlier_attempt_us &&
+                previous->name == record.name) {
+                // The earlier attempt's commit landed before its connection dropped, after its
+                // history entry was cancelled: enter it again so a restore replays it.
+                archive_.append_history(
+                    tenant.id,
+                    file_entry_json(tenant.id, new_history_id(previous->at_us), *previous));
+                report.record = *previous;
+                report.outcome = UploadOutcome::loaded;
+                report.message = "loaded " + std::to_string(previous->rows) +
+                                 (previous->rows == 1 ? " line" : " lines") + " from " +
+                                 request.name + " (the previous attempt had landed)";
+                return report;
+            }
             object->commit(record.sha256);
             record.result = FileResult::duplicate;
             record.detail = "same bytes as '" + previous->name + "' loaded at " +
                             format_timestamp(previous->at_us);
-            archive_.append_history(tenant.id, history_json(tenant.id, record));
+            archive_.append_history(tenant.id, file_entry_json(tenant.id, entry_id, record));
             store->record(record);
             report.outcome = UploadOutcome::duplicate;
             report.message =
@@ -301,16 +287,16 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
             return report;
         }
     }
-    if (error_count > 0) {
+    if (report.error_count > 0) {
         transaction.reset();
         object->commit(record.sha256);
         record.result = FileResult::refused;
-        record.detail = summarize(request.name, report.errors, error_count);
-        archive_.append_history(tenant.id, history_json(tenant.id, record));
+        record.detail = summarize(request.name, report.errors, report.error_count);
+        archive_.append_history(tenant.id, file_entry_json(tenant.id, entry_id, record));
         store->record(record);
         report.outcome = UploadOutcome::refused;
-        report.message = request.name + " refused with " + std::to_string(error_count) +
-                         (error_count == 1 ? " error" : " errors") + "; nothing was loaded";
+        report.message = request.name + " refused with " + std::to_string(report.error_count) +
+                         (report.error_count == 1 ? " error" : " errors") + "; nothing was loaded";
         return report;
     }
     // Archive first: a crash after this point leaves the file pending and the archive holding
@@ -318,8 +304,20 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
     object->commit(record.sha256);
     record.result = FileResult::loaded;
     record.rows = rows;
-    archive_.append_history(tenant.id, history_json(tenant.id, record));
-    transaction->commit(record);
+    archive_.append_history(tenant.id, file_entry_json(tenant.id, entry_id, record));
+    try {
+        transaction->commit(record);
+    } catch (const std::exception& e) {
+        // The history says loaded; say it did not happen, so a restore does not replay it. (A
+        // crash right here leaves the entry standing: the file stays pending and its retry is
+        // a duplicate the restore skips, or, for a full upload, the same replacement again.)
+        try {
+            archive_.append_history(
+                tenant.id, cancelled_entry_json(tenant.id, entry_id, clock_us_(), e.what()));
+        } catch (...) {
+        }
+        throw;
+    }
     report.outcome = UploadOutcome::loaded;
     report.message = "loaded " + std::to_string(rows) + (rows == 1 ? " line" : " lines") +
                      " from " + request.name +

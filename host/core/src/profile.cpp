@@ -117,9 +117,9 @@ struct Checker {
     }
 };
 
-const std::vector<std::string> top_keys = {"version",  "state_dir", "log",        "plugins",
-                                           "archive",  "target",    "transports", "evaluators",
-                                           "services", "tenants"};
+const std::vector<std::string> top_keys = {"version",    "state_dir", "log",     "plugins",
+                                           "archive",    "target",    "targets", "transports",
+                                           "evaluators", "services",  "tenants"};
 
 void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     if (!node.IsDefined()) {
@@ -255,6 +255,24 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         c.plugin_section(root["target"], "target", "target", p);
     else
         c.fail(root, "target", "required key is missing (the target plugin section)");
+    // Further target sections by name, for restores into another database and migrations.
+    if (const YAML::Node targets = root["targets"]; targets.IsDefined() && !targets.IsNull()) {
+        if (!targets.IsMap()) {
+            c.fail(targets, "targets", "expected a mapping of names to target plugin sections");
+        } else {
+            static const std::regex name_pattern("[a-z0-9][a-z0-9_-]{0,63}");
+            for (const auto& item : targets) {
+                const std::string name = item.first.as<std::string>();
+                if (!std::regex_match(name, name_pattern)) {
+                    c.fail(item.first, "targets." + name,
+                           "target section name '" + name +
+                               "' is not allowed: use [a-z0-9][a-z0-9_-]{0,63}");
+                    continue;
+                }
+                c.plugin_section(item.second, "targets." + name, "target", p);
+            }
+        }
+    }
     for (const char* list : {"transports", "evaluators", "services"}) {
         const YAML::Node node = root[list];
         if (!node.IsDefined() || node.IsNull()) continue;

@@ -140,9 +140,14 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
             bool fits = false;
             if (section.kind == "archive")
                 fits = (archive_ = dynamic_cast<plugin::Archive*>(raw)) != nullptr;
-            else if (section.kind == "target")
-                fits = (target_ = dynamic_cast<plugin::Target*>(raw)) != nullptr;
-            else if (section.kind == "transport") {
+            else if (section.kind == "target") {
+                auto* t = dynamic_cast<plugin::Target*>(raw);
+                if (section.role == "target")
+                    target_ = t;
+                else
+                    named_targets_[section.role.substr(std::string("targets.").size())] = t;
+                fits = t != nullptr;
+            } else if (section.kind == "transport") {
                 auto* t = dynamic_cast<plugin::Transport*>(raw);
                 if (t) transports_.push_back(t);
                 fits = t != nullptr;
@@ -166,6 +171,32 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
 Runtime::~Runtime() {
     pipeline_.reset();
     while (!instances_.empty()) instances_.pop_back();
+}
+
+plugin::Target& Runtime::target(const std::string& section) {
+    auto it = named_targets_.find(section);
+    if (it != named_targets_.end()) return *it->second;
+    std::string known;
+    for (const auto& [name, t] : named_targets_) known += (known.empty() ? "" : ", ") + name;
+    throw StartupError("the profile has no target section '" + section + "' under targets:" +
+                       (known.empty() ? std::string(" it defines none") : " it has " + known));
+}
+
+const PluginInfo& Runtime::plugin_info(const std::string& role) const {
+    auto it = checked_.plugins.find(role);
+    if (it == checked_.plugins.end()) throw StartupError("no plugin section '" + role + "'");
+    return it->second;
+}
+
+void Runtime::require_api(const std::string& role, uint32_t minor,
+                          const std::string& feature) const {
+    const PluginInfo& info = plugin_info(role);
+    if (info.api_major == SIGHTLINE_PLUGIN_API_MAJOR && info.api_minor >= minor) return;
+    throw plugin::Error(feature + " needs a plugin built for plugin API " +
+                        std::to_string(SIGHTLINE_PLUGIN_API_MAJOR) + "." + std::to_string(minor) +
+                        " or later; '" + info.id + "' (" + role + ") was built for " +
+                        std::to_string(info.api_major) + "." + std::to_string(info.api_minor) +
+                        ": rebuild it against this SDK");
 }
 
 std::string Runtime::plugin_id(const std::string& role) const {

@@ -14,14 +14,13 @@
 
 #include "sightline/core/event_log.hpp"
 #include "sightline/core/file_format.hpp"
+#include "sightline/core/file_loader.hpp"
 #include "sightline/core/profile.hpp"
 #include "sightline/plugin/archive.hpp"
 #include "sightline/plugin/target.hpp"
 #include "sightline/plugin/transport.hpp"
 
 namespace sightline::core {
-
-constexpr size_t max_reported_errors = 100;
 
 struct LoadRequest {
     std::string tenant;
@@ -45,6 +44,14 @@ struct LoadReport {
 // Called now and then during a load: bytes read so far, file size.
 using ProgressFunction = std::function<void(uint64_t done, uint64_t total)>;
 
+// A load that fails for a passing reason (the database restarted, the connection dropped) is
+// tried again after a pause that doubles each time.
+struct RetryPolicy {
+    int attempts = 4;                    // in all, the first one included
+    int64_t first_pause_us = 1'000'000;  // then 2 s, 4 s, ...
+};
+using Sleeper = std::function<void(int64_t micros)>;
+
 class Pipeline : public plugin::UploadSink {
 public:
     Pipeline(plugin::Archive& archive, plugin::Target& target, std::vector<TenantProfile> tenants,
@@ -55,19 +62,30 @@ public:
 
     plugin::UploadResult submit(const plugin::Upload& upload) override;
 
+    // Tests shorten the pauses or count them instead of sleeping.
+    void set_retry(RetryPolicy policy, Sleeper sleeper);
+
+    // Serialises every change to one tenant's data made through this process (loads, deletions,
+    // restores): hold it while changing the tenant.
+    std::mutex& tenant_mutex(const std::string& tenant);
+
     // "file:line:column (name): reason" for one error.
     static std::string describe(const std::string& file, const FormatError& e);
 
 private:
+    // earlier_attempt_us: when the previous, failed attempt of this same request was decided
+    // (0 on the first): if that attempt's commit did land, this one reports it as loaded.
     LoadReport run(const LoadRequest& request, const TenantProfile& tenant,
-                   const ProgressFunction& progress);
-    std::mutex& tenant_mutex(const std::string& tenant);
+                   const ProgressFunction& progress, int64_t& attempt_at_us,
+                   int64_t earlier_attempt_us);
 
     plugin::Archive& archive_;
     plugin::Target& target_;
     std::vector<TenantProfile> tenants_;
     EventLog& log_;
     std::function<int64_t()> clock_us_;
+    RetryPolicy retry_;
+    Sleeper sleep_;
     std::mutex mutexes_guard_;
     std::map<std::string, std::unique_ptr<std::mutex>> tenant_mutexes_;
 };

@@ -23,7 +23,7 @@ struct TenantProfile {
 };
 
 struct PluginSection {
-    std::string role;    // "archive", "target", "transports[0]", ...
+    std::string role;    // "archive", "target", "targets.<name>", "transports[0]", ...
     std::string plugin;  // plugin id
     std::string kind;    // the kind the role requires
     YAML::Node config;   // raw section, validated against the plugin's schema later

@@ -54,6 +54,13 @@ public:
     const Clock& clock() const { return clock_; }
     plugin::Archive& archive() { return *archive_; }
     plugin::Target& target() { return *target_; }
+    // A named section of the profile's `targets:`; throws StartupError naming the known ones.
+    plugin::Target& target(const std::string& section);
+    // The probed descriptor of a role's plugin.
+    const PluginInfo& plugin_info(const std::string& role) const;
+    // Throws plugin::Error when the role's plugin was built against an API older than
+    // major.minor, naming the feature that needs it (calling a newer method would crash).
+    void require_api(const std::string& role, uint32_t minor, const std::string& feature) const;
     const std::vector<plugin::Transport*>& transports() const { return transports_; }
     Pipeline& pipeline() { return *pipeline_; }
     // Plugin id of a role ("archive", "target", "transports[0]", ...).
@@ -68,6 +75,7 @@ private:
     std::vector<std::unique_ptr<plugin::Plugin>> instances_;  // destroyed in reverse order
     plugin::Archive* archive_ = nullptr;
     plugin::Target* target_ = nullptr;
+    std::map<std::string, plugin::Target*> named_targets_;
     std::vector<plugin::Transport*> transports_;
     std::unique_ptr<Pipeline> pipeline_;
 };

@@ -1,0 +1,168 @@
+#include "sightline/core/history.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "sightline/core/timestamp.hpp"
+
+namespace sightline::core {
+
+using nlohmann::json;
+using plugin::Error;
+
+namespace {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+template <typename E>
+E enum_named(const json& j, const char* key, std::initializer_list<E> values, size_t position) {
+    const std::string text = j.value(key, std::string());
+    for (E v : values)
+        if (text == plugin::to_string(v)) return v;
+    throw Error("history entry " + std::to_string(position) + ": unknown " + key + " '" + text +
+                "'");
+}
+
+int64_t entry_time(const json& j, size_t position) {
+    if (j.contains("at_us")) return j.at("at_us").get<int64_t>();
+    std::string reason;
+    auto at = parse_timestamp(j.value("at", std::string()), reason);
+    if (!at) throw Error("history entry " + std::to_string(position) + ": bad time: " + reason);
+    return *at;
+}
+
+}  // namespace
+
+std::string new_history_id(int64_t at_us) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    char text[40];
+    std::snprintf(text, sizeof text, "%016llx-%08llx", static_cast<unsigned long long>(at_us),
+                  static_cast<unsigned long long>(random() & 0xffffffffu));
+    return text;
+}
+
+std::string file_entry_json(const std::string& tenant, const std::string& id,
+                            const plugin::FileRecord& r) {
+    json j = {{"v", 1},
+              {"type", "file"},
+              {"id", id},
+              {"tenant", tenant},
+              {"name", r.name},
+              {"sha256", r.sha256},
+              {"kind", plugin::to_string(r.kind)},
+              {"mode", plugin::to_string(r.mode)},
+              {"result", plugin::to_string(r.result)},
+              {"at", format_timestamp(r.at_us)},
+              {"at_us", r.at_us},
+              {"rows", r.rows},
+              {"bytes", r.bytes}};
+    if (!r.detail.empty()) j["detail"] = r.detail;
+    return dump(j);
+}
+
+std::string deletion_entry_json(const std::string& tenant, const plugin::DeletionRequest& d) {
+    json j = {{"v", 1},
+              {"type", "deletion"},
+              {"id", d.id},
+              {"tenant", tenant},
+              {"scope", plugin::to_string(d.scope)},
+              {"at", format_timestamp(d.at_us)},
+              {"at_us", d.at_us},
+              {"reason", d.reason},
+              {"operator", d.operator_name}};
+    // The ids are kept here, in the archive beside the tenant's files, because a restore must
+    // remove the same lines again. They never go to a log.
+    switch (d.scope) {
+        case plugin::DeletionScope::customers:
+            j["customers"] = d.customers;
+            break;
+        case plugin::DeletionScope::orders:
+            j["orders"] = d.orders;
+            break;
+        case plugin::DeletionScope::time_range:
+            j["from_us"] = d.from_us;
+            j["to_us"] = d.to_us;
+            break;
+    }
+    return dump(j);
+}
+
+std::string cancelled_entry_json(const std::string& tenant, const std::string& cancels,
+                                 int64_t at_us, const std::string& reason) {
+    return dump({{"v", 1},
+                 {"type", "cancelled"},
+                 {"tenant", tenant},
+                 {"cancels", cancels},
+                 {"at", format_timestamp(at_us)},
+                 {"at_us", at_us},
+                 {"reason", reason}});
+}
+
+HistoryEntry parse_history_entry(const std::string& text, size_t position) {
+    const std::string where = "history entry " + std::to_string(position);
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const std::exception& e) {
+        throw Error(where + " is not valid JSON: " + e.what());
+    }
+    try {
+        if (!j.is_object()) throw Error(where + " is not a JSON object");
+        if (j.value("v", 0) != 1)
+            throw Error(where + " has format version " + std::to_string(j.value("v", 0)) +
+                        "; this host reads version 1");
+        HistoryEntry e;
+        e.id = j.value("id", std::string());
+        const std::string type = j.value("type", std::string());
+        if (type == "file") {
+            e.type = HistoryType::file;
+            plugin::FileRecord& r = e.file;
+            r.name = j.at("name").get<std::string>();
+            r.sha256 = j.at("sha256").get<std::string>();
+            r.kind = enum_named(j, "kind", {plugin::FileKind::sales, plugin::FileKind::catalog},
+                                position);
+            r.mode = enum_named(j, "mode", {plugin::LoadMode::incremental, plugin::LoadMode::full},
+                                position);
+            r.result = enum_named(j, "result",
+                                  {plugin::FileResult::loaded, plugin::FileResult::duplicate,
+                                   plugin::FileResult::refused},
+                                  position);
+            r.at_us = entry_time(j, position);
+            r.rows = j.value("rows", uint64_t{0});
+            r.bytes = j.value("bytes", uint64_t{0});
+            r.detail = j.value("detail", std::string());
+        } else if (type == "deletion") {
+            e.type = HistoryType::deletion;
+            plugin::DeletionRequest& d = e.deletion;
+            d.id = e.id;
+            d.scope = enum_named(j, "scope",
+                                 {plugin::DeletionScope::customers, plugin::DeletionScope::orders,
+                                  plugin::DeletionScope::time_range},
+                                 position);
+            d.at_us = entry_time(j, position);
+            d.reason = j.value("reason", std::string());
+            d.operator_name = j.value("operator", std::string());
+            if (d.scope == plugin::DeletionScope::customers)
+                d.customers = j.at("customers").get<std::vector<uint64_t>>();
+            else if (d.scope == plugin::DeletionScope::orders)
+                d.orders = j.at("orders").get<std::vector<std::string>>();
+            else {
+                d.from_us = j.at("from_us").get<int64_t>();
+                d.to_us = j.at("to_us").get<int64_t>();
+            }
+        } else if (type == "cancelled") {
+            e.type = HistoryType::cancelled;
+            e.cancels = j.at("cancels").get<std::string>();
+            e.reason = j.value("reason", std::string());
+        } else {
+            throw Error(where + " has unknown type '" + type +
+                        "' (written by a newer host? upgrade this one)");
+        }
+        return e;
+    } catch (const json::exception& e) {
+        throw Error(where + " is incomplete: " + e.what());
+    }
+}
+
+}  // namespace sightline::core

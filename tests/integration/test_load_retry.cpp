@@ -1,0 +1,200 @@
+// A load that fails for a passing reason is retried with a doubling pause and lands exactly
+// once, including when the failed attempt's commit did land before its connection dropped.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "sightline/core/history.hpp"
+#include "sightline/core/pipeline.hpp"
+
+namespace fs = std::filesystem;
+using namespace sightline;
+
+namespace {
+
+class MemoryWriter : public plugin::ObjectWriter {
+public:
+    void write(const char*, size_t) override {}
+    void commit(const std::string&) override {}
+};
+
+class MemoryArchive : public plugin::Archive {
+public:
+    std::map<std::string, std::vector<std::string>> entries;
+    std::unique_ptr<plugin::ObjectWriter> create(const std::string&) override {
+        return std::make_unique<MemoryWriter>();
+    }
+    std::unique_ptr<plugin::ObjectReader> open(const std::string&, const std::string&) override {
+        throw plugin::Error("not kept");
+    }
+    bool contains(const std::string&, const std::string&) override { return false; }
+    void append_history(const std::string& t, const std::string& json) override {
+        entries[t].push_back(json);
+    }
+    std::vector<std::string> history(const std::string& t) override { return entries[t]; }
+    std::vector<std::string> list(const std::string&) override { return {}; }
+};
+
+// The database's committed state, shared by every store of the fake target.
+struct Database {
+    std::vector<plugin::FileRecord> files;
+    uint64_t lines = 0;
+    int commits_to_fail = 0;           // commit() throws a transient error this many times
+    bool failed_commit_lands = false;  // ... after the commit took effect (connection lost)
+};
+
+class FlakyLoad : public plugin::LoadTransaction {
+public:
+    explicit FlakyLoad(Database& db) : db_(db) {}
+    void append(const plugin::Value*) override { ++rows_; }
+    void commit(const plugin::FileRecord& record) override {
+        if (db_.commits_to_fail > 0) {
+            --db_.commits_to_fail;
+            if (db_.failed_commit_lands) land(record);
+            throw plugin::Error("server closed the connection unexpectedly", true);
+        }
+        land(record);
+    }
+
+private:
+    void land(const plugin::FileRecord& record) {
+        db_.files.push_back(record);
+        db_.lines += rows_;
+    }
+    Database& db_;
+    uint64_t rows_ = 0;
+};
+
+class FlakyStore : public plugin::TenantStore {
+public:
+    explicit FlakyStore(Database& db) : db_(db) {}
+    std::optional<plugin::FileRecord> find_loaded(const std::string& sha) override {
+        for (const auto& f : db_.files)
+            if (f.sha256 == sha && f.result == plugin::FileResult::loaded) return f;
+        return std::nullopt;
+    }
+    std::unique_ptr<plugin::LoadTransaction> begin_load(const plugin::LoadSpec&) override {
+        return std::make_unique<FlakyLoad>(db_);
+    }
+    void record(const plugin::FileRecord& r) override { db_.files.push_back(r); }
+    std::vector<plugin::FileRecord> history() override { return db_.files; }
+    plugin::TenantStats stats() override { return {db_.lines, 0, "0", 0}; }
+    std::vector<plugin::Column> custom_columns() override { return {}; }
+    void scan_sales(const std::function<void(const plugin::Value*)>&) override {}
+    void query(const std::string&, const std::vector<plugin::Value>&,
+               const std::function<void(const plugin::SqlRow&)>&) override {}
+    plugin::DeletionResult delete_lines(const plugin::DeletionRequest&) override { return {}; }
+    std::vector<plugin::DeletionRecord> deletions() override { return {}; }
+
+private:
+    Database& db_;
+};
+
+class FlakyTarget : public plugin::Target {
+public:
+    Database db;
+    std::string dialect() const override { return "sqlite"; }
+    std::unique_ptr<plugin::TenantStore> open(const std::string&) override {
+        return std::make_unique<FlakyStore>(db);
+    }
+    void drop(const std::string&) override { db = Database{}; }
+};
+
+class LoadRetry : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir = fs::temp_directory_path() / ("sightline-retry-" + std::to_string(getpid()));
+        fs::create_directories(dir);
+        file = (dir / "sales.csv").string();
+        std::ofstream(file) << "order,timestamp,customer,item,price\n"
+                               "A1,2026-01-01,1,sku-1,10\nA2,2026-01-02,2,sku-2,20\n";
+        log = std::make_unique<core::EventLog>("json", "debug", (dir / "log").string());
+        pipeline = std::make_unique<core::Pipeline>(archive, target,
+                                                    std::vector<core::TenantProfile>{{"acme"}},
+                                                    *log, [this] { return now += 1000; });
+        pipeline->set_retry({4, 1000000}, [this](int64_t us) { pauses.push_back(us); });
+    }
+    void TearDown() override { fs::remove_all(dir); }
+
+    core::LoadReport load() {
+        core::LoadRequest r;
+        r.tenant = "acme";
+        r.path = file;
+        return pipeline->process(r);
+    }
+    size_t loaded_entries_not_cancelled() {
+        std::vector<core::HistoryEntry> entries;
+        for (size_t i = 0; i < archive.entries["acme"].size(); ++i)
+            entries.push_back(core::parse_history_entry(archive.entries["acme"][i], i + 1));
+        size_t n = 0;
+        for (const auto& e : entries) {
+            if (e.type != core::HistoryType::file || e.file.result != plugin::FileResult::loaded)
+                continue;
+            bool cancelled = false;
+            for (const auto& c : entries)
+                cancelled =
+                    cancelled || (c.type == core::HistoryType::cancelled && c.cancels == e.id);
+            n += cancelled ? 0 : 1;
+        }
+        return n;
+    }
+
+    fs::path dir;
+    std::string file;
+    int64_t now = 1'700'000'000'000'000;
+    std::vector<int64_t> pauses;
+    MemoryArchive archive;
+    FlakyTarget target;
+    std::unique_ptr<core::EventLog> log;
+    std::unique_ptr<core::Pipeline> pipeline;
+};
+
+TEST_F(LoadRetry, TransientFailureIsRetriedWithDoublingPausesAndLandsOnce) {
+    target.db.commits_to_fail = 2;
+    const core::LoadReport report = load();
+    EXPECT_EQ(report.outcome, plugin::UploadOutcome::loaded) << report.message;
+    EXPECT_EQ(pauses, (std::vector<int64_t>{1000000, 2000000}));
+    EXPECT_EQ(target.db.lines, 2u);
+    EXPECT_EQ(target.db.files.size(), 1u);
+    EXPECT_EQ(loaded_entries_not_cancelled(), 1u);  // a restore would replay it exactly once
+}
+
+TEST_F(LoadRetry, CommitThatLandedBeforeTheConnectionDroppedIsNotLoadedTwice) {
+    target.db.commits_to_fail = 1;
+    target.db.failed_commit_lands = true;
+    const core::LoadReport report = load();
+    EXPECT_EQ(report.outcome, plugin::UploadOutcome::loaded) << report.message;
+    EXPECT_EQ(target.db.lines, 2u);
+    EXPECT_EQ(target.db.files.size(), 1u);
+    EXPECT_EQ(pauses.size(), 1u);
+    EXPECT_EQ(loaded_entries_not_cancelled(), 1u);
+}
+
+TEST_F(LoadRetry, GivesUpAfterTheLastAttemptAndLeavesNothing) {
+    target.db.commits_to_fail = 10;
+    const core::LoadReport report = load();
+    EXPECT_EQ(report.outcome, plugin::UploadOutcome::retry);
+    EXPECT_NE(report.message.find("server closed the connection"), std::string::npos);
+    EXPECT_EQ(pauses.size(), 3u);  // four attempts in all
+    EXPECT_EQ(target.db.lines, 0u);
+    EXPECT_EQ(loaded_entries_not_cancelled(), 0u);
+}
+
+TEST_F(LoadRetry, PermanentFailureIsNotRetried) {
+    struct BrokenTarget : FlakyTarget {
+        std::unique_ptr<plugin::TenantStore> open(const std::string&) override {
+            throw plugin::Error("permission denied for database", false);
+        }
+    } broken;
+    core::Pipeline p(archive, broken, {{"acme"}}, *log, [this] { return now += 1000; });
+    p.set_retry({4, 1000000}, [this](int64_t us) { pauses.push_back(us); });
+    core::LoadRequest r;
+    r.tenant = "acme";
+    r.path = file;
+    EXPECT_EQ(p.process(r).outcome, plugin::UploadOutcome::retry);
+    EXPECT_TRUE(pauses.empty());
+}
+
+}  // namespace
