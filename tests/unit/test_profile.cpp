@@ -95,6 +95,33 @@ tenants:
                                               "tenants[0].allow_pii", "tenants[1].id"}));
 }
 
+TEST(Profile, NamedTargetSectionsForRestoresAndMigrations) {
+    std::vector<ProfileError> errors;
+    Profile p = load_profile(write_profile(std::string(minimal) + R"(targets:
+  pg:
+    plugin: target-postgres
+    config: {admin_dsn: "host=db"}
+  copy: {plugin: target-sqlite}
+)"),
+                             errors);
+    ASSERT_TRUE(errors.empty()) << errors[0].to_string();
+    ASSERT_NE(p.section("targets.pg"), nullptr);
+    EXPECT_EQ(p.section("targets.pg")->plugin, "target-postgres");
+    EXPECT_EQ(p.section("targets.pg")->kind, "target");
+    ASSERT_NE(p.section("targets.copy"), nullptr);
+    EXPECT_EQ(p.section("target")->plugin, "target-sqlite");
+
+    errors.clear();
+    load_profile(write_profile(std::string(minimal) + "targets:\n  Bad/Name: {plugin: x}\n"),
+                 errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "targets.Bad/Name");
+    errors.clear();
+    load_profile(write_profile(std::string(minimal) + "targets: [a]\n"), errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "targets");
+}
+
 TEST(Profile, NotYamlGivesLine) {
     std::vector<ProfileError> errors;
     load_profile(write_profile("version: 1\ntenants: [a\n"), errors);
