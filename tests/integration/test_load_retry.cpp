@@ -8,6 +8,7 @@
 
 #include "sightline/core/history.hpp"
 #include "sightline/core/pipeline.hpp"
+#include "sightline/testing/harness.hpp"
 
 namespace fs = std::filesystem;
 using namespace sightline;
@@ -195,6 +196,35 @@ TEST_F(LoadRetry, PermanentFailureIsNotRetried) {
     r.path = file;
     EXPECT_EQ(p.process(r).outcome, plugin::UploadOutcome::retry);
     EXPECT_TRUE(pauses.empty());
+}
+
+}  // namespace
+
+namespace {
+
+// The 1.1 features on a plugin built for 1.0: a clear refusal, never a call into a missing slot.
+TEST(OlderPluginMinor, DeletionAndRestoreAreRefusedWithWhatToDo) {
+    sightline::testing::Harness h(R"(version: 1
+archive: {plugin: archive-fs, config: {root: "{dir}/archive"}}
+target: {plugin: api-1-0-target}
+tenants: [{id: acme}]
+)",
+                                  {SIGHTLINE_BUILD_PLUGIN_DIR, SIGHTLINE_TEST_PLUGIN_DIR});
+    plugin::DeletionRequest d;
+    d.customers = {1};
+    d.reason = "test";
+    try {
+        h.delete_lines("acme", d);
+        ADD_FAILURE() << "deletion ran on a 1.0 plugin";
+    } catch (const plugin::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("built for 1.0: rebuild it against this SDK"),
+                  std::string::npos)
+            << e.what();
+    }
+    const auto r = h.restore("acme");
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.message.find("restore needs a plugin built for plugin API 1.1"), std::string::npos)
+        << r.message;
 }
 
 }  // namespace

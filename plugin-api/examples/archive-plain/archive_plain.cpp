@@ -3,6 +3,7 @@
 // Deliberately small: the bundled archive-fs adds compression, fsync of folders, and more checks.
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -103,7 +104,23 @@ public:
         return lines;
     }
 
+    std::vector<std::string> list(const std::string& tenant) override {
+        std::vector<std::string> shas;
+        const fs::path dir = root_ / tenant;  // not folder(): listing must not create it
+        if (!fs::is_directory(dir)) return shas;
+        for (const auto& entry : fs::directory_iterator(dir)) {
+            // Objects are named by their checksum; ".incoming" and the history are not objects.
+            const std::string name = entry.path().filename().string();
+            if (entry.is_regular_file() && is_sha256(name)) shas.push_back(name);
+        }
+        std::sort(shas.begin(), shas.end());
+        return shas;
+    }
+
 private:
+    static bool is_sha256(const std::string& name) {
+        return name.size() == 64 && name.find_first_not_of("0123456789abcdef") == std::string::npos;
+    }
     fs::path folder(const std::string& tenant) {
         fs::path dir =
             root_ / tenant;  // the host only passes tenant ids that are safe folder names

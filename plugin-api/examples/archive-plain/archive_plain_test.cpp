@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sightline/testing/harness.hpp>
 #include <sstream>
+#include <vector>
 
 namespace {
 
@@ -43,6 +44,11 @@ tenants: [{id: acme}]
     check(pii.outcome == "refused_pii", "personal data is refused");
     check(h.archive().history("acme").size() == 2,
           "the history has the loaded file and the duplicate only");
+
+    const auto listed = h.archive().list("acme");
+    check(listed == std::vector<std::string>{loaded.sha256},
+          "list() names the stored object once, and not the history or a temporary file");
+    check(h.archive().list("nobody").empty(), "an unknown tenant has no objects");
 
     std::cout << (failures ? "archive-plain example: FAILED\n"
                            : "archive-plain example: all checks passed\n");

@@ -60,4 +60,8 @@ std::vector<std::string> FsArchive::history(const std::string& tenant) {
     return read_history_lines(layout.history_file());
 }
 
+std::vector<std::string> FsArchive::list(const std::string& tenant) {
+    return TenantLayout(config_.root, tenant).list_objects();
+}
+
 }  // namespace sightline::archive_fs

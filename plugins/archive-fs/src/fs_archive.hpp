@@ -23,6 +23,7 @@ public:
     bool contains(const std::string& tenant, const std::string& sha256) override;
     void append_history(const std::string& tenant, const std::string& json) override;
     std::vector<std::string> history(const std::string& tenant) override;
+    std::vector<std::string> list(const std::string& tenant) override;
 
 private:
     ArchiveConfig config_;

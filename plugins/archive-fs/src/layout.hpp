@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sightline::archive_fs {
 
@@ -34,6 +35,11 @@ public:
 
     // The stored file of an object in either form, if there is one.
     std::optional<StoredObject> find(const std::string& sha256) const;
+
+    // The checksums of every stored object, ascending, each once. Only committed objects count:
+    // writers stream into tmp/, and anything in objects/ that is not named like an object is
+    // ignored. A tenant without objects (or without a folder) has none.
+    std::vector<std::string> list_objects() const;
 
     // Creates the tenant's folders that are missing (0700), durably when asked.
     void create_folders(bool durable) const;

@@ -29,9 +29,10 @@ constexpr IndexDef kSaleLineIndexes[] = {
     {"sale_lines_item", "item"},
 };
 
-// Version 1: the initial layout (plus the sale_lines indexes and the sales view, which migrate()
-// creates from their single definitions below). Later versions append a step; a step runs once,
-// in the same transaction that records the new version.
+// Step N brings a database from version N-1 to N. Version 1: the initial layout (plus the
+// sale_lines indexes and the sales view, which migrate() creates from their single definitions
+// below). Later versions append a step; a step runs once, in the same transaction that records
+// the new version, so a version 1 database opened by this plugin runs only the steps after 1.
 constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE files (
@@ -82,6 +83,22 @@ CREATE TABLE catalog_categories (
     PRIMARY KEY (item, path)
 ) WITHOUT ROWID;
 CREATE INDEX catalog_categories_path ON catalog_categories(path, item);
+)sql",
+    // Version 2 (plugin API 1.1): selective deletions. The ids a deletion named are never kept
+    // (they may be the very data a customer asked to have removed); the counts are.
+    R"sql(
+CREATE TABLE deletions (
+    id            INTEGER PRIMARY KEY,   -- order of recording: deletions() returns them this way
+    deletion_id   TEXT NOT NULL UNIQUE,  -- the host's id: replaying one twice would be a bug
+    scope         TEXT NOT NULL,         -- customers | orders | time_range
+    reason        TEXT NOT NULL,
+    operator_name TEXT NOT NULL,
+    at_us         INTEGER NOT NULL,      -- µs since the epoch, UTC
+    lines         INTEGER NOT NULL,
+    orders        INTEGER NOT NULL,      -- distinct (customer, order id) pairs
+    customers     INTEGER NOT NULL,
+    revenue       TEXT NOT NULL          -- exact decimal text, as in stats()
+);
 )sql",
 };
 

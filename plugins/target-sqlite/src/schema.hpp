@@ -9,7 +9,8 @@
 
 namespace sightline::target_sqlite {
 
-constexpr int kSchemaVersion = 1;
+// 1: the initial layout; 2: the deletions table (plugin API 1.1).
+constexpr int kSchemaVersion = 2;
 
 // Brings the database to kSchemaVersion. Cheap when it is current (a read, no write lock), so
 // opening a store never waits for a load running elsewhere. Throws Error for a database written

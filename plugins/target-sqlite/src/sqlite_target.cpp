@@ -57,6 +57,30 @@ bool create_private_file(const std::string& path) {
     throw Error("cannot create tenant database " + path + ": " + std::strerror(errno));
 }
 
+void check_tenant_id(const std::string& tenant) {
+    if (!valid_tenant_id(tenant)) {
+        throw Error("invalid tenant id '" + tenant + "' (expected [a-z0-9][a-z0-9_-]{0,63})");
+    }
+}
+
+void remove_if_present(const std::string& path) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        throw Error("cannot remove " + path + ": " + std::strerror(errno));
+    }
+}
+
+// Makes the removals durable, so that a dropped tenant does not come back after a power loss.
+void fsync_directory(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error("cannot open the databases folder " + dir + ": " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int saved = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw Error("cannot sync the databases folder " + dir + ": " + std::strerror(saved));
+}
+
 }  // namespace
 
 SqliteTarget::SqliteTarget(TargetConfig config, sightline::plugin::HostServices* host)
@@ -76,9 +100,7 @@ std::string SqliteTarget::database_path(const std::string& tenant) const {
 }
 
 std::unique_ptr<sightline::plugin::TenantStore> SqliteTarget::open(const std::string& tenant) {
-    if (!valid_tenant_id(tenant)) {
-        throw Error("invalid tenant id '" + tenant + "' (expected [a-z0-9][a-z0-9_-]{0,63})");
-    }
+    check_tenant_id(tenant);
     const std::string path = database_path(tenant);
     const bool created = create_private_file(path);
     auto db = std::make_shared<Connection>(path, "tenant '" + tenant + "'");
@@ -89,6 +111,27 @@ std::unique_ptr<sightline::plugin::TenantStore> SqliteTarget::open(const std::st
                    {{"tenant", tenant}, {"path", path}});
     }
     return std::make_unique<SqliteTenantStore>(std::move(db));
+}
+
+}  // namespace sightline::target_sqlite
+
+namespace sightline::target_sqlite {
+
+void SqliteTarget::drop(const std::string& tenant) {
+    check_tenant_id(tenant);
+    const std::string path = database_path(tenant);
+    // The WAL first: a WAL left without its database would be replayed into the fresh database
+    // that the next open() creates. If this stops half-way, the database file is still there and
+    // drop() can simply run again.
+    remove_if_present(path + "-wal");
+    remove_if_present(path + "-shm");
+    remove_if_present(path + "-journal");
+    remove_if_present(path);
+    fsync_directory(config_.dir);
+    if (host_) {
+        host_->log(sightline::plugin::LogLevel::info, "target.tenant_database_dropped",
+                   {{"tenant", tenant}, {"path", path}});
+    }
 }
 
 }  // namespace sightline::target_sqlite

@@ -17,6 +17,8 @@ public:
     std::string dialect() const override { return "sqlite"; }
     // Thread-safe: holds no mutable state; every store gets its own connection.
     std::unique_ptr<sightline::plugin::TenantStore> open(const std::string& tenant) override;
+    // Removes <tenant>.sqlite with its -wal and -shm; the next open() creates an empty database.
+    void drop(const std::string& tenant) override;
 
     std::string database_path(const std::string& tenant) const;
 

@@ -4,6 +4,7 @@
 
 #include "custom_columns.hpp"
 #include "customer_key.hpp"
+#include "deletions.hpp"
 #include "files_table.hpp"
 #include "load_transaction.hpp"
 #include "sightline/plugin/api.hpp"
@@ -50,6 +51,20 @@ void SqliteTenantStore::record(const FileRecord& record) {
 }
 
 std::vector<FileRecord> SqliteTenantStore::history() { return read_files(*db_); }
+
+sightline::plugin::DeletionResult SqliteTenantStore::delete_lines(
+    const sightline::plugin::DeletionRequest& request) {
+    // The deletion needs a transaction of its own; inside a load it would commit the load's rows.
+    if (db_->load_active) {
+        throw Error("delete_lines() cannot run while a load is open on the same " + db_->label() +
+                    " store");
+    }
+    return target_sqlite::delete_lines(*db_, request);
+}
+
+std::vector<sightline::plugin::DeletionRecord> SqliteTenantStore::deletions() {
+    return read_deletions(*db_);
+}
 
 TenantStats SqliteTenantStore::stats() {
     TenantStats stats;

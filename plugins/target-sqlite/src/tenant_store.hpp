@@ -25,6 +25,9 @@ public:
     void scan_sales(const std::function<void(const sightline::plugin::Value* row)>& fn) override;
     void query(const std::string& sql, const std::vector<sightline::plugin::Value>& params,
                const std::function<void(const sightline::plugin::SqlRow&)>& row) override;
+    sightline::plugin::DeletionResult delete_lines(
+        const sightline::plugin::DeletionRequest& request) override;
+    std::vector<sightline::plugin::DeletionRecord> deletions() override;
 
 private:
     std::shared_ptr<Connection> db_;

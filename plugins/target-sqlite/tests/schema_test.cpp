@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "schema.hpp"
 #include "test_support.hpp"
 
 namespace sightline::target_sqlite::testing {
@@ -24,7 +25,7 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
     auto store = f.open();
     const auto tables = schema_names(*store, "table");
     for (const char* t : {"files", "custom_columns", "catalog_custom_columns", "sale_lines",
-                          "catalog_items", "catalog_categories", "schema_version"}) {
+                          "catalog_items", "catalog_categories", "schema_version", "deletions"}) {
         EXPECT_TRUE(contains(tables, t)) << t;
     }
     const auto indexes = schema_names(*store, "index");
@@ -33,7 +34,8 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
         EXPECT_TRUE(contains(indexes, i)) << i;
     }
     EXPECT_TRUE(contains(schema_names(*store, "view"), "sales"));
-    EXPECT_EQ(query_int(*store, "SELECT version FROM schema_version"), 1);
+    EXPECT_EQ(query_int(*store, "SELECT version FROM schema_version"), kSchemaVersion);
+    EXPECT_EQ(kSchemaVersion, 2);
 }
 
 TEST(Schema, PragmasAreSetOnEveryConnection) {

@@ -43,7 +43,10 @@ public:
 
     // --- API 1.1 ------------------------------------------------------------------------------
     // The SHA-256 of every object the tenant has, in ascending order.
-    virtual std::vector<std::string> list(const std::string& tenant) = 0;
+    // (A default, so that a 1.0 plugin's source still compiles.)
+    virtual std::vector<std::string> list(const std::string& /*tenant*/) {
+        throw Error("this archive plugin cannot list its objects (API 1.1)");
+    }
 };
 
 }  // namespace sightline::plugin

@@ -111,11 +111,15 @@ public:
                        const std::function<void(const SqlRow&)>& row) = 0;
 
     // --- API 1.1 (the host calls these only on plugins built against 1.1 or later) ----------
+    // Added with defaults, so that a 1.0 plugin's source still compiles; a plugin built against
+    // 1.1 is expected to implement them (the conformance suite checks it).
     // Remove the matching sales lines and record the deletion, in one transaction. Lines loaded
     // later are not affected. With dry_run, only count.
-    virtual DeletionResult delete_lines(const DeletionRequest& request) = 0;
+    virtual DeletionResult delete_lines(const DeletionRequest&) {
+        throw Error("this target plugin does not implement selective deletion (API 1.1)");
+    }
     // Every recorded deletion, oldest first.
-    virtual std::vector<DeletionRecord> deletions() = 0;
+    virtual std::vector<DeletionRecord> deletions() { return {}; }
 };
 
 class Target : public Plugin {
@@ -128,7 +132,9 @@ public:
     // --- API 1.1 ------------------------------------------------------------------------------
     // Remove the tenant's database entirely (before a restore replaces it). Opening the tenant
     // afterwards gives an empty database. No store of the tenant may be open.
-    virtual void drop(const std::string& tenant) = 0;
+    virtual void drop(const std::string& /*tenant*/) {
+        throw Error("this target plugin cannot drop a tenant's database (API 1.1)");
+    }
 };
 
 }  // namespace sightline::plugin

@@ -54,8 +54,7 @@ public:
 
     // Selective deletion through the host, as `sightline delete` runs it (recorded in the
     // target's and the archive's history unless dry_run). Throws plugin::Error on failure.
-    plugin::DeletionResult delete_lines(const std::string& tenant,
-                                        plugin::DeletionRequest request);
+    plugin::DeletionResult delete_lines(const std::string& tenant, plugin::DeletionRequest request);
     // Rebuild the tenant from the archive alone, as `sightline restore` does: into the
     // profile's target, or into the named section of the profile's `targets:`. replace: drop
     // the destination's data for the tenant first (otherwise it must be empty).
