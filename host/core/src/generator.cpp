@@ -650,13 +650,13 @@ private:
         // Zero-padded to `width` digits, longer if the number needs it (width 0: as is).
         auto append_num = [this](uint64_t v, int width) {
             char tmp[20];
-            int n = 0;
+            size_t n = 0;
             do {
                 tmp[n++] = static_cast<char>('0' + v % 10);
                 v /= 10;
-            } while (v != 0);
-            while (n < width && n < static_cast<int>(sizeof tmp)) tmp[n++] = '0';
-            while (n > 0) order_id_[order_id_len_++] = tmp[--n];
+            } while (v != 0 && n < sizeof tmp);
+            while (n < static_cast<size_t>(width) && n < sizeof tmp) tmp[n++] = '0';
+            for (size_t i = n; i-- > 0;) order_id_[order_id_len_++] = tmp[i];
         };
         if (channel_ == store) {
             append("POS-");
