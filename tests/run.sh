@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 .ci/install-deps
 jobs=$(nproc)
 
+# A private PostgreSQL server for the target-postgres and target-greenplum live tests, shared by
+# both passes and stopped at the end (tests/pg/start-postgres.sh).
+eval "$(tests/pg/start-postgres.sh)"
+trap 'tests/pg/stop-postgres.sh || true' EXIT
+
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGHTLINE_WERROR=ON >/dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900

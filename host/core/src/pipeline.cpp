@@ -259,7 +259,8 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
     }
     if (report.error_count == 0 && record.kind == FileKind::sales &&
         record.mode == LoadMode::incremental) {
-        if (auto previous = store->find_loaded(record.sha256)) {
+        // Another store: the one holding the open load may not be used until it ends.
+        if (auto previous = target_.open(tenant.id)->find_loaded(record.sha256)) {
             transaction.reset();
             if (earlier_attempt_us && previous->at_us == earlier_attempt_us &&
                 previous->name == record.name) {

@@ -19,7 +19,9 @@ struct LoadSpec {
 };
 
 // One file's load. Rows are invisible to readers until commit(); destroying an uncommitted
-// transaction rolls it back (so does a crash).
+// transaction rolls it back (so does a crash). While it is open, the store that began it is
+// not used for anything else (a database connection may be busy streaming the rows): the host
+// opens another store for any read it needs meanwhile.
 class LoadTransaction {
 public:
     virtual ~LoadTransaction() = default;

@@ -1,0 +1,76 @@
+#include "connection.hpp"
+
+#include <pqxx/except>
+
+#include "sightline/plugin/api.hpp"
+
+namespace sightline::target_pg {
+
+using sightline::plugin::Error;
+
+Connection::Policy::handle Connection::Policy::do_startconnect(handle orig) {
+    current = connect_direct::do_startconnect(orig);
+    return current;
+}
+
+Connection::Policy::handle Connection::Policy::do_dropconnect(handle orig) noexcept {
+    current = nullptr;
+    return connect_direct::do_dropconnect(orig);
+}
+
+Connection::Policy::handle Connection::Policy::do_disconnect(handle orig) noexcept {
+    current = nullptr;
+    return connect_direct::do_disconnect(orig);
+}
+
+// The base is constructed with a reference to policy_, which is initialized afterwards: the
+// same order pqxx::basic_connection_base uses (the base only stores the reference until init()).
+Connection::Connection(const std::string& conninfo, std::string label)
+    : pqxx::connection_base(policy_), policy_(conninfo), label_(std::move(label)) {
+    try {
+        init();
+    } catch (...) {
+        rethrow_as_error("cannot connect to the " + label_ + " database");
+    }
+}
+
+Connection::~Connection() noexcept { close(); }
+
+PGconn* Connection::raw() const {
+    if (policy_.current == nullptr || PQstatus(policy_.current) != CONNECTION_OK) {
+        throw Error("the connection to the " + label_ + " database was lost", true);
+    }
+    return policy_.current;
+}
+
+bool transient_sqlstate(const std::string& sqlstate) {
+    if (sqlstate.size() != 5) return false;
+    const std::string cls = sqlstate.substr(0, 2);
+    return cls == "08"              // connection exception
+           || cls == "53"           // insufficient resources (too many connections, disk full)
+           || cls == "57"           // operator intervention: shutdown, terminated backend
+           || sqlstate == "40001"   // serialization failure
+           || sqlstate == "40P01"   // deadlock
+           || sqlstate == "55P03"   // lock not available
+           || sqlstate == "58000";  // system error (I/O)
+}
+
+void rethrow_as_error(const std::string& context) {
+    try {
+        throw;
+    } catch (const Error& e) {
+        throw Error(context + ": " + e.what(), e.transient());
+    } catch (const pqxx::broken_connection& e) {
+        throw Error(context + ": connection lost: " + e.what(), true);
+    } catch (const pqxx::in_doubt_error& e) {
+        throw Error(
+            context + ": the outcome of the commit is unknown (connection lost): " + e.what(),
+            true);
+    } catch (const pqxx::sql_error& e) {
+        throw Error(context + ": " + e.what(), transient_sqlstate(e.sqlstate()));
+    } catch (const std::exception& e) {
+        throw Error(context + ": " + e.what());
+    }
+}
+
+}  // namespace sightline::target_pg

@@ -1,0 +1,109 @@
+#include "custom_columns.hpp"
+
+#include <algorithm>
+
+#include "ddl.hpp"
+#include "sightline/plugin/api.hpp"
+
+namespace sightline::target_pg {
+
+using sightline::plugin::Column;
+using sightline::plugin::Error;
+using sightline::plugin::ValueType;
+
+const ColumnRegistry kSalesColumns{"custom_columns", "sale_lines", "custom columns"};
+const ColumnRegistry kCatalogColumns{"catalog_custom_columns", "catalog_items",
+                                     "catalog custom columns"};
+
+namespace {
+
+bool prefix_matches(char prefix, ValueType type) {
+    switch (prefix) {
+        case 's':
+            return type == ValueType::string;
+        case 'i':
+            return type == ValueType::int64;
+        case 'f':
+            return type == ValueType::decimal;
+        case 'd':
+            return type == ValueType::timestamp;
+        default:
+            return false;
+    }
+}
+
+ValueType parse_type(const std::string& text, const std::string& column) {
+    for (ValueType type :
+         {ValueType::string, ValueType::int64, ValueType::decimal, ValueType::timestamp}) {
+        if (text == sightline::plugin::to_string(type)) return type;
+    }
+    throw Error("custom column '" + column + "' has unknown type '" + text + "' in the database");
+}
+
+}  // namespace
+
+void check_custom_column(const Column& column) {
+    const std::string& name = column.name;
+    bool ok = name.size() >= 3 && name.size() <= 50 && name[1] == '_';
+    for (size_t i = 2; ok && i < name.size(); ++i) {
+        const char c = name[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }
+    if (!ok) throw Error("invalid custom column name '" + name + "'");
+    if (!prefix_matches(name[0], column.type)) {
+        throw Error("custom column '" + name + "' cannot hold values of type " +
+                    sightline::plugin::to_string(column.type));
+    }
+}
+
+std::vector<Column> read_custom_columns(pqxx::transaction_base& tx,
+                                        const ColumnRegistry& registry) {
+    const pqxx::result rows = tx.exec(std::string("SELECT name, type FROM ") +
+                                      registry.registry_table + " ORDER BY position");
+    std::vector<Column> columns;
+    for (const auto& row : rows) {
+        std::string name = row[0].as<std::string>();
+        const ValueType type = parse_type(row[1].as<std::string>(), name);
+        columns.push_back(Column{std::move(name), type});
+    }
+    return columns;
+}
+
+bool add_custom_columns(pqxx::transaction_base& tx, const ColumnRegistry& registry,
+                        const std::vector<Column>& wanted, int64_t file_id, bool alter_table) {
+    const std::vector<Column> existing = read_custom_columns(tx, registry);
+    std::vector<Column> missing;
+    for (const auto& column : wanted) {
+        check_custom_column(column);
+        const auto known = std::find_if(existing.begin(), existing.end(),
+                                        [&](const Column& c) { return c.name == column.name; });
+        if (known != existing.end()) {
+            if (known->type != column.type) {
+                throw Error("custom column '" + column.name + "' is " +
+                            sightline::plugin::to_string(known->type) + " in the tenant's data");
+            }
+            continue;
+        }
+        const bool repeated = std::any_of(missing.begin(), missing.end(),
+                                          [&](const Column& c) { return c.name == column.name; });
+        if (repeated) throw Error("custom column '" + column.name + "' appears twice in the file");
+        missing.push_back(column);
+    }
+    if (missing.empty()) return false;
+    if (existing.size() + missing.size() > kMaxCustomColumns) {
+        throw Error(std::string("tenant has reached ") + std::to_string(kMaxCustomColumns) + " " +
+                    registry.what + " (has " + std::to_string(existing.size()) +
+                    ", the file adds " + std::to_string(missing.size()) + ", first new one '" +
+                    missing.front().name + "')");
+    }
+    for (const auto& column : missing) {
+        if (alter_table) tx.exec(add_column(registry.data_table, column));
+        tx.exec_params(std::string("INSERT INTO ") + registry.registry_table +
+                           " (name, type, first_file_id) VALUES ($1, $2, $3)",
+                       column.name, std::string(sightline::plugin::to_string(column.type)),
+                       file_id);
+    }
+    return true;
+}
+
+}  // namespace sightline::target_pg

@@ -1,0 +1,166 @@
+#include "tenant_store.hpp"
+
+#include <pqxx/transaction>
+
+#include "custom_columns.hpp"
+#include "files_table.hpp"
+#include "load_base.hpp"
+#include "sightline/plugin/api.hpp"
+#include "sql_text.hpp"
+
+namespace sightline::target_pg {
+
+using sightline::plugin::Column;
+using sightline::plugin::Error;
+using sightline::plugin::FileRecord;
+using sightline::plugin::FileResult;
+using sightline::plugin::TenantStats;
+using sightline::plugin::Value;
+using sightline::plugin::ValueType;
+
+// Reads see one snapshot for all their statements.
+using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+PgTenantStore::PgTenantStore(std::shared_ptr<Connection> connection, const Dialect& dialect)
+    : connection_(std::move(connection)), dialect_(dialect) {}
+
+void PgTenantStore::check_idle(const char* what) const {
+    if (connection_->load_active) {
+        throw Error(std::string(what) + " cannot run while a load is open on the same " +
+                    connection_->label() + " store; use another store");
+    }
+}
+
+std::optional<FileRecord> PgTenantStore::find_loaded(const std::string& sha256) {
+    check_idle("find_loaded()");
+    try {
+        ReadTransaction tx(*connection_);
+        return find_loaded_file(tx, sha256);
+    } catch (...) {
+        rethrow_as_error("find_loaded() in the " + connection_->label() + " database");
+    }
+}
+
+std::unique_ptr<sightline::plugin::LoadTransaction> PgTenantStore::begin_load(
+    const sightline::plugin::LoadSpec& spec) {
+    return target_pg::begin_load(connection_, dialect_, spec);
+}
+
+void PgTenantStore::record(const FileRecord& record) {
+    if (record.result == FileResult::loaded) {
+        throw Error(
+            "record() is for files that were not loaded; a loaded file is recorded by "
+            "LoadTransaction::commit()");
+    }
+    check_idle("record()");
+    try {
+        pqxx::work tx(*connection_);
+        insert_file(tx, record);
+        tx.commit();
+    } catch (...) {
+        rethrow_as_error("record() in the " + connection_->label() + " database");
+    }
+}
+
+std::vector<FileRecord> PgTenantStore::history() {
+    check_idle("history()");
+    try {
+        ReadTransaction tx(*connection_);
+        return read_files(tx);
+    } catch (...) {
+        rethrow_as_error("history() in the " + connection_->label() + " database");
+    }
+}
+
+TenantStats PgTenantStore::stats() {
+    check_idle("stats()");
+    try {
+        ReadTransaction tx(*connection_);
+        const auto row = tx.exec(
+            "SELECT (SELECT count(*) FROM sale_lines), "
+            "(SELECT count(DISTINCT customer) FROM sale_lines), "
+            "(SELECT sum(price) FROM sale_lines), "
+            "(SELECT count(*) FROM catalog_items)")[0];
+        TenantStats stats;
+        stats.lines = static_cast<uint64_t>(row[0].as<int64_t>());
+        stats.customers = static_cast<uint64_t>(row[1].as<int64_t>());
+        stats.revenue = normalize_decimal(row[2].is_null() ? "" : row[2].c_str());
+        stats.catalog_items = static_cast<uint64_t>(row[3].as<int64_t>());
+        return stats;
+    } catch (...) {
+        rethrow_as_error("stats() in the " + connection_->label() + " database");
+    }
+}
+
+std::vector<Column> PgTenantStore::custom_columns() {
+    check_idle("custom_columns()");
+    try {
+        ReadTransaction tx(*connection_);
+        return read_custom_columns(tx, kSalesColumns);
+    } catch (...) {
+        rethrow_as_error("custom_columns() in the " + connection_->label() + " database");
+    }
+}
+
+void PgTenantStore::scan_sales(const std::function<void(const Value* row)>& fn) {
+    check_idle("scan_sales()");
+    std::exception_ptr callback_failure;
+    try {
+        // One snapshot for the column list and the rows; a cursor keeps memory flat.
+        ReadTransaction tx(*connection_);
+        const std::vector<Column> custom = read_custom_columns(tx, kSalesColumns);
+        std::string sql = "SELECT order_id, ts, customer, item, price, quantity";
+        for (const auto& column : custom) sql += ", " + quote_identifier(column.name);
+        tx.exec("DECLARE sightline_scan NO SCROLL CURSOR FOR " + sql +
+                " FROM sale_lines ORDER BY id");
+
+        std::vector<Value> row(sightline::plugin::sales_fixed_columns + custom.size());
+        for (;;) {
+            const pqxx::result batch = tx.exec("FETCH 10000 FROM sightline_scan");
+            if (batch.empty()) break;
+            for (const auto& r : batch) {
+                for (auto& value : row) value = Value{};
+                for (size_t c = 0; c < 6; ++c) row[c].present = true;
+                row[0].s = std::string_view(r[0].c_str(), r[0].size());
+                row[1].i = parse_timestamptz(r[1].c_str());
+                row[2].u = parse_uint64(r[2].c_str());
+                row[3].s = std::string_view(r[3].c_str(), r[3].size());
+                row[4].i = parse_numeric_millionths(r[4].c_str());
+                row[5].i = parse_numeric_millionths(r[5].c_str());
+                for (size_t c = 0; c < custom.size(); ++c) {
+                    const auto field = r[static_cast<pqxx::row::size_type>(6 + c)];
+                    Value& value = row[6 + c];
+                    if (field.is_null()) continue;
+                    value.present = true;
+                    switch (custom[c].type) {
+                        case ValueType::string:
+                            value.s = std::string_view(field.c_str(), field.size());
+                            break;
+                        case ValueType::decimal:
+                            value.i = parse_numeric_millionths(field.c_str());
+                            break;
+                        case ValueType::timestamp:
+                            value.i = parse_timestamptz(field.c_str());
+                            break;
+                        default:
+                            value.i = parse_integer_bits(field.c_str());
+                            break;
+                    }
+                }
+                try {
+                    fn(row.data());
+                } catch (...) {
+                    callback_failure = std::current_exception();
+                    break;
+                }
+            }
+            if (callback_failure) break;
+        }
+    } catch (...) {
+        rethrow_as_error("scan_sales() in the " + connection_->label() + " database");
+    }
+    // The caller's own exception goes back to it unchanged.
+    if (callback_failure) std::rethrow_exception(callback_failure);
+}
+
+}  // namespace sightline::target_pg
