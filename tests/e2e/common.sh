@@ -30,7 +30,10 @@ finish() {
 }
 
 # A profile like profiles/local.yaml, rooted in $WORK.
-write_profile() { # write_profile FILE [extra tenant lines]
+# TARGET, when set, replaces the target section's body (two-space indented lines).
+write_profile() { # write_profile FILE
+  local target=${TARGET:-"  plugin: target-sqlite
+  config: {dir: $WORK/var/db}"}
   cat >"$1" <<YAML
 version: 1
 state_dir: $WORK/var/state
@@ -39,8 +42,7 @@ archive:
   plugin: archive-fs
   config: {root: $WORK/var/archive}
 target:
-  plugin: target-sqlite
-  config: {dir: $WORK/var/db}
+$target
 transports:
   - plugin: intake-dir
     config: {root: $WORK/var/landing, poll_interval_ms: 50}
