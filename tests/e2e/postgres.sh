@@ -106,7 +106,7 @@ for _ in $(seq 1 600); do
   sleep 0.02
 done
 SIGHTLINE_PG_PORT=$second_port SIGHTLINE_PG_DIR=$second_dir "$SOURCE_DIR/tests/pg/stop-postgres.sh"
-eval "$(SIGHTLINE_PG_PORT=$second_port SIGHTLINE_PG_DIR=$second_dir "$SOURCE_DIR/tests/pg/start-postgres.sh" 2>/dev/null)"
+SIGHTLINE_PG_PORT=$second_port SIGHTLINE_PG_DIR=$second_dir "$SOURCE_DIR/tests/pg/start-postgres.sh" >/dev/null 2>&1
 set +e; wait "$pid"; load_code=$?; set -e
 expect_eq "the load across a server restart exits 0" 0 "$load_code"
 expect_eq "it reports loaded" "loaded" "$(json_get 'd[0]["result"]' <restart.json)"
