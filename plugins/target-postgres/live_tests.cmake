@@ -6,6 +6,7 @@ set(SIGHTLINE_PG_LIVE_TEST_SOURCES
   ${SIGHTLINE_PG_DIR}/tests/live_catalog_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_deletion_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_failure_test.cpp
+  ${SIGHTLINE_PG_DIR}/tests/live_first_load_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_full_upload_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_load_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_security_test.cpp)

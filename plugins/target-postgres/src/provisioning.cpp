@@ -87,8 +87,11 @@ Provisioned provision_tenant(Connection& admin, const TenantNames& names,
                 tx.exec("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0]
                     .as<bool>();
             if (!superuser) tx.exec("GRANT " + role + " TO current_user");
+            // Collation C: text compares by UTF-8 bytes, which is code-point order, the order
+            // the segment language and the SQLite target use; and text indexes build about
+            // twice as fast as under a linguistic collation.
             tx.exec("CREATE DATABASE " + database + " OWNER " + role +
-                    " ENCODING 'UTF8' TEMPLATE template0");
+                    " ENCODING 'UTF8' LC_COLLATE 'C' TEMPLATE template0");
             result.created_database = true;
         }
         // Every time, so that a database created by hand or by an older version is closed too.

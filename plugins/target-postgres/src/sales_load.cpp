@@ -1,5 +1,6 @@
 // Loading a sales file: COPY into sale_lines (incremental), or into a new table that replaces
-// sale_lines at commit (full upload: build beside, then swap).
+// sale_lines at commit (build beside, then swap): a full upload, and an incremental load into an
+// empty sale_lines, which is the same thing.
 #include <vector>
 
 #include "custom_columns.hpp"
@@ -22,15 +23,21 @@ const char* const kRequired[] = {"order", "timestamp", "customer", "item", "pric
 class SalesLoad final : public LoadBase {
 public:
     SalesLoad(std::shared_ptr<Connection> connection, const Dialect& dialect, const LoadSpec& spec)
-        : LoadBase(std::move(connection), dialect, spec.kind, spec.mode),
-          full_(spec.mode == LoadMode::full) {
+        : LoadBase(std::move(connection), dialect, spec.kind, spec.mode) {
         try {
             const std::vector<Column> custom(
                 spec.columns.begin() + sightline::plugin::sales_fixed_columns, spec.columns.end());
-            // A full upload leaves the old table alone (no lock on it until the swap), so that
+            // Maintaining the three indexes row by row makes a COPY of 1M lines 4.5 times slower
+            // than the COPY alone; building them once afterwards costs about twice the COPY.
+            // Into an empty table (a tenant's first load, a restore's first file) an incremental
+            // load is a full upload, so it takes that path: readers keep the old, empty table
+            // until the swap and are never blocked. Checked under the writer lock, so no line
+            // can arrive meanwhile.
+            beside_ = spec.mode == LoadMode::full || sale_lines_empty();
+            // Building beside leaves the old table alone (no lock on it until the swap), so that
             // readers keep reading it while the new one is built.
-            const bool added = add_custom_columns(tx(), kSalesColumns, custom, file_id(), !full_);
-            if (full_) {
+            const bool added = add_custom_columns(tx(), kSalesColumns, custom, file_id(), !beside_);
+            if (beside_) {
                 table_ = "sale_lines_f" + file_id_text_;
                 all_custom_ = read_custom_columns(tx(), kSalesColumns);
                 tx().exec(create_sale_lines_table(this->dialect(), table_, all_custom_));
@@ -79,8 +86,13 @@ public:
     }
 
 private:
+    bool sale_lines_empty() {
+        // Stops at the first visible row: no count of a large table.
+        return tx().exec("SELECT NOT EXISTS (SELECT 1 FROM sale_lines)")[0][0].as<bool>();
+    }
+
     void before_commit() override {
-        if (!full_) return;
+        if (!beside_) return;
         // Indexes and statistics of the new table, built before the old one is locked.
         for (const auto& statement : create_sale_line_indexes(table_)) tx().exec(statement);
         tx().exec("ANALYZE " + quote_identifier(table_));
@@ -88,7 +100,7 @@ private:
         for (const auto& statement : swap_sale_lines(table_, all_custom_)) tx().exec(statement);
     }
 
-    bool full_;
+    bool beside_ = false;  // COPY into a new table that replaces sale_lines at commit
     std::string table_;
     std::vector<Column> all_custom_;
     std::vector<ValueType> custom_types_;

@@ -257,6 +257,16 @@ TEST_F(LoadTest, QueryConvertsByColumnType) {
     EXPECT_EQ(order, "o1");
 }
 
+// Text sorts by code point (UTF-8 bytes), whatever the server's default locale: the order the
+// segment language specifies and the SQLite target has.
+TEST_F(LoadTest, TextSortsByCodePoint) {
+    auto store = open();
+    std::vector<std::string> order;
+    store->query("SELECT x FROM (VALUES ('a'), ('B'), ('\u00e9'), ('z'), ('Z')) AS v(x) ORDER BY x",
+                 {}, [&](const sp::SqlRow& row) { order.emplace_back(row.get_text(0)); });
+    EXPECT_EQ(order, (std::vector<std::string>{"B", "Z", "a", "z", "\u00e9"}));
+}
+
 TEST_F(LoadTest, QueryIsReadOnly) {
     auto store = open();
     EXPECT_THROW(store->query("DELETE FROM sale_lines", {}, [](const sp::SqlRow&) {}), sp::Error);
