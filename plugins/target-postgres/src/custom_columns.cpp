@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ddl.hpp"
-#include "sightline/plugin/api.hpp"
+#include "sightline/plugin/load_spec.hpp"
 
 namespace sightline::target_pg {
 
@@ -15,47 +15,6 @@ const ColumnRegistry kSalesColumns{"custom_columns", "sale_lines", "custom colum
 const ColumnRegistry kCatalogColumns{"catalog_custom_columns", "catalog_items",
                                      "catalog custom columns"};
 
-namespace {
-
-bool prefix_matches(char prefix, ValueType type) {
-    switch (prefix) {
-        case 's':
-            return type == ValueType::string;
-        case 'i':
-            return type == ValueType::int64;
-        case 'f':
-            return type == ValueType::decimal;
-        case 'd':
-            return type == ValueType::timestamp;
-        default:
-            return false;
-    }
-}
-
-ValueType parse_type(const std::string& text, const std::string& column) {
-    for (ValueType type :
-         {ValueType::string, ValueType::int64, ValueType::decimal, ValueType::timestamp}) {
-        if (text == sightline::plugin::to_string(type)) return type;
-    }
-    throw Error("custom column '" + column + "' has unknown type '" + text + "' in the database");
-}
-
-}  // namespace
-
-void check_custom_column(const Column& column) {
-    const std::string& name = column.name;
-    bool ok = name.size() >= 3 && name.size() <= 50 && name[1] == '_';
-    for (size_t i = 2; ok && i < name.size(); ++i) {
-        const char c = name[i];
-        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    }
-    if (!ok) throw Error("invalid custom column name '" + name + "'");
-    if (!prefix_matches(name[0], column.type)) {
-        throw Error("custom column '" + name + "' cannot hold values of type " +
-                    sightline::plugin::to_string(column.type));
-    }
-}
-
 std::vector<Column> read_custom_columns(pqxx::transaction_base& tx,
                                         const ColumnRegistry& registry) {
     const pqxx::result rows = tx.exec(std::string("SELECT name, type FROM ") +
@@ -63,7 +22,7 @@ std::vector<Column> read_custom_columns(pqxx::transaction_base& tx,
     std::vector<Column> columns;
     for (const auto& row : rows) {
         std::string name = row[0].as<std::string>();
-        const ValueType type = parse_type(row[1].as<std::string>(), name);
+        const ValueType type = sightline::plugin::custom_type_named(row[1].as<std::string>(), name);
         columns.push_back(Column{std::move(name), type});
     }
     return columns;
@@ -74,7 +33,7 @@ bool add_custom_columns(pqxx::transaction_base& tx, const ColumnRegistry& regist
     const std::vector<Column> existing = read_custom_columns(tx, registry);
     std::vector<Column> missing;
     for (const auto& column : wanted) {
-        check_custom_column(column);
+        sightline::plugin::check_custom_column(column);
         const auto known = std::find_if(existing.begin(), existing.end(),
                                         [&](const Column& c) { return c.name == column.name; });
         if (known != existing.end()) {

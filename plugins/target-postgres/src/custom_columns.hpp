@@ -22,9 +22,6 @@ struct ColumnRegistry {
 extern const ColumnRegistry kSalesColumns;
 extern const ColumnRegistry kCatalogColumns;
 
-// Throws Error unless the name is [sifd]_[a-z0-9_]{1,48} and the prefix agrees with the type.
-void check_custom_column(const sightline::plugin::Column& column);
-
 std::vector<sightline::plugin::Column> read_custom_columns(pqxx::transaction_base& tx,
                                                            const ColumnRegistry& registry);
 

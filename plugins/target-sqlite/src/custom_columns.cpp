@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sightline/plugin/api.hpp"
+#include "sightline/plugin/load_spec.hpp"
 
 namespace sightline::target_sqlite {
 
@@ -16,49 +16,11 @@ const ColumnRegistry kCatalogColumns{"catalog_custom_columns", "catalog_items",
 
 namespace {
 
-bool prefix_matches(char prefix, ValueType type) {
-    switch (prefix) {
-        case 's':
-            return type == ValueType::string;
-        case 'i':
-            return type == ValueType::int64;
-        case 'f':
-            return type == ValueType::decimal;
-        case 'd':
-            return type == ValueType::timestamp;
-        default:
-            return false;
-    }
-}
-
-ValueType parse_type(std::string_view text, const std::string& column) {
-    for (ValueType type :
-         {ValueType::string, ValueType::int64, ValueType::decimal, ValueType::timestamp}) {
-        if (text == sightline::plugin::to_string(type)) return type;
-    }
-    throw Error("custom column '" + column + "' has unknown type '" + std::string(text) +
-                "' in the database");
-}
-
 const char* sql_type(ValueType type) { return type == ValueType::string ? "TEXT" : "INTEGER"; }
 
 }  // namespace
 
 std::string quote_identifier(const std::string& name) { return "\"" + name + "\""; }
-
-void check_custom_column(const Column& column) {
-    const std::string& name = column.name;
-    bool ok = name.size() >= 3 && name.size() <= 50 && name[1] == '_';
-    for (size_t i = 2; ok && i < name.size(); ++i) {
-        const char c = name[i];
-        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    }
-    if (!ok) throw Error("invalid custom column name '" + name + "'");
-    if (!prefix_matches(name[0], column.type)) {
-        throw Error("custom column '" + name + "' cannot hold values of type " +
-                    sightline::plugin::to_string(column.type));
-    }
-}
 
 std::vector<Column> read_custom_columns(Connection& db, const ColumnRegistry& registry) {
     Statement st(
@@ -66,7 +28,7 @@ std::vector<Column> read_custom_columns(Connection& db, const ColumnRegistry& re
     std::vector<Column> columns;
     while (st.step()) {
         std::string name = st.column_string(0);
-        const ValueType type = parse_type(st.column_text(1), name);
+        const ValueType type = sightline::plugin::custom_type_named(st.column_text(1), name);
         columns.push_back(Column{std::move(name), type});
     }
     return columns;
@@ -77,7 +39,7 @@ bool add_custom_columns(Connection& db, const ColumnRegistry& registry,
     const std::vector<Column> existing = read_custom_columns(db, registry);
     std::vector<Column> missing;
     for (const auto& column : wanted) {
-        check_custom_column(column);
+        sightline::plugin::check_custom_column(column);
         const auto known = std::find_if(existing.begin(), existing.end(),
                                         [&](const Column& c) { return c.name == column.name; });
         if (known != existing.end()) {

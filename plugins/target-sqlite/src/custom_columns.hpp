@@ -23,10 +23,6 @@ struct ColumnRegistry {
 extern const ColumnRegistry kSalesColumns;
 extern const ColumnRegistry kCatalogColumns;
 
-// Throws Error unless the name is [sifd]_[a-z0-9_]{1,48} and the prefix agrees with the type.
-// Names are spliced into DDL and SQL as quoted identifiers, so this check is what makes that safe.
-void check_custom_column(const sightline::plugin::Column& column);
-
 // The registered columns, oldest first.
 std::vector<sightline::plugin::Column> read_custom_columns(Connection& db,
                                                            const ColumnRegistry& registry);

@@ -1,6 +1,6 @@
 #include "load_transaction.hpp"
 
-#include "sightline/plugin/api.hpp"
+#include "sightline/plugin/load_spec.hpp"
 
 namespace sightline::target_sqlite {
 
@@ -16,49 +16,11 @@ std::unique_ptr<sightline::plugin::LoadTransaction> begin_sales_load(std::shared
 std::unique_ptr<sightline::plugin::LoadTransaction> begin_catalog_load(
     std::shared_ptr<Connection> db, const LoadSpec& spec);
 
-namespace {
-
-const Column kSalesFixed[] = {
-    {"order", ValueType::string},    {"timestamp", ValueType::timestamp},
-    {"customer", ValueType::uint64}, {"item", ValueType::string},
-    {"price", ValueType::decimal},   {"quantity", ValueType::decimal},
-};
-const Column kCatalogFixed[] = {
-    {"item", ValueType::string},
-    {"category", ValueType::string},
-    {"title", ValueType::string},
-    {"brand", ValueType::string},
-};
-
-// The insert statements bind the fixed columns by position, so a spec that disagrees with
-// data.hpp would store values in the wrong columns: refuse it up front.
-template <size_t N>
-void check_fixed_columns(const LoadSpec& spec, const Column (&fixed)[N]) {
-    const char* kind = sightline::plugin::to_string(spec.kind);
-    if (spec.columns.size() < N) {
-        throw Error(std::string("a ") + kind + " load needs its " + std::to_string(N) +
-                    " fixed columns first; the spec has " + std::to_string(spec.columns.size()) +
-                    " columns");
-    }
-    for (size_t c = 0; c < N; ++c) {
-        const Column& got = spec.columns[c];
-        if (got.name != fixed[c].name || got.type != fixed[c].type) {
-            throw Error(std::string("column ") + std::to_string(c + 1) + " of a " + kind +
-                        " load must be '" + fixed[c].name + "' (" + to_string(fixed[c].type) +
-                        "), not '" + got.name + "' (" + to_string(got.type) + ")");
-        }
-    }
-}
-
-}  // namespace
-
 std::unique_ptr<sightline::plugin::LoadTransaction> begin_load(std::shared_ptr<Connection> db,
                                                                const LoadSpec& spec) {
-    if (spec.kind == FileKind::sales) {
-        check_fixed_columns(spec, kSalesFixed);
-        return begin_sales_load(std::move(db), spec);
-    }
-    check_fixed_columns(spec, kCatalogFixed);
+    // The inserts bind the fixed columns by position and splice custom column names into DDL.
+    sightline::plugin::check_load_spec(spec);
+    if (spec.kind == FileKind::sales) return begin_sales_load(std::move(db), spec);
     return begin_catalog_load(std::move(db), spec);
 }
 
