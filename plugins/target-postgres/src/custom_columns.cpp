@@ -31,30 +31,9 @@ std::vector<Column> read_custom_columns(pqxx::transaction_base& tx,
 bool add_custom_columns(pqxx::transaction_base& tx, const ColumnRegistry& registry,
                         const std::vector<Column>& wanted, int64_t file_id, bool alter_table) {
     const std::vector<Column> existing = read_custom_columns(tx, registry);
-    std::vector<Column> missing;
-    for (const auto& column : wanted) {
-        sightline::plugin::check_custom_column(column);
-        const auto known = std::find_if(existing.begin(), existing.end(),
-                                        [&](const Column& c) { return c.name == column.name; });
-        if (known != existing.end()) {
-            if (known->type != column.type) {
-                throw Error("custom column '" + column.name + "' is " +
-                            sightline::plugin::to_string(known->type) + " in the tenant's data");
-            }
-            continue;
-        }
-        const bool repeated = std::any_of(missing.begin(), missing.end(),
-                                          [&](const Column& c) { return c.name == column.name; });
-        if (repeated) throw Error("custom column '" + column.name + "' appears twice in the file");
-        missing.push_back(column);
-    }
+    const std::vector<Column> missing =
+        sightline::plugin::new_custom_columns(existing, wanted, registry.what);
     if (missing.empty()) return false;
-    if (existing.size() + missing.size() > kMaxCustomColumns) {
-        throw Error(std::string("tenant has reached ") + std::to_string(kMaxCustomColumns) + " " +
-                    registry.what + " (has " + std::to_string(existing.size()) +
-                    ", the file adds " + std::to_string(missing.size()) + ", first new one '" +
-                    missing.front().name + "')");
-    }
     for (const auto& column : missing) {
         if (alter_table) tx.exec(add_column(registry.data_table, column));
         tx.exec_params(std::string("INSERT INTO ") + registry.registry_table +

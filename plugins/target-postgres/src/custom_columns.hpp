@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "sightline/plugin/data.hpp"
+#include "sightline/plugin/load_spec.hpp"
 
 namespace sightline::target_pg {
 
-constexpr size_t kMaxCustomColumns = 100;
+constexpr size_t kMaxCustomColumns = sightline::plugin::max_custom_columns_per_tenant;
 
 struct ColumnRegistry {
     const char* registry_table;  // custom_columns | catalog_custom_columns

@@ -37,32 +37,9 @@ std::vector<Column> read_custom_columns(Connection& db, const ColumnRegistry& re
 bool add_custom_columns(Connection& db, const ColumnRegistry& registry,
                         const std::vector<Column>& wanted, int64_t file_id) {
     const std::vector<Column> existing = read_custom_columns(db, registry);
-    std::vector<Column> missing;
-    for (const auto& column : wanted) {
-        sightline::plugin::check_custom_column(column);
-        const auto known = std::find_if(existing.begin(), existing.end(),
-                                        [&](const Column& c) { return c.name == column.name; });
-        if (known != existing.end()) {
-            // Cannot happen with valid names (the prefix fixes the type); guards a corrupt
-            // registry.
-            if (known->type != column.type) {
-                throw Error("custom column '" + column.name + "' is " +
-                            sightline::plugin::to_string(known->type) + " in the tenant's data");
-            }
-            continue;
-        }
-        const bool repeated = std::any_of(missing.begin(), missing.end(),
-                                          [&](const Column& c) { return c.name == column.name; });
-        if (repeated) throw Error("custom column '" + column.name + "' appears twice in the file");
-        missing.push_back(column);
-    }
+    const std::vector<Column> missing =
+        sightline::plugin::new_custom_columns(existing, wanted, registry.what);
     if (missing.empty()) return false;
-    if (existing.size() + missing.size() > kMaxCustomColumns) {
-        throw Error(std::string("tenant has reached ") + std::to_string(kMaxCustomColumns) + " " +
-                    registry.what + " (has " + std::to_string(existing.size()) +
-                    ", the file adds " + std::to_string(missing.size()) + ", first new one '" +
-                    missing.front().name + "')");
-    }
 
     Statement insert(db, std::string("INSERT INTO ") + registry.registry_table +
                              " (name, type, first_file_id) VALUES (?1, ?2, ?3)");

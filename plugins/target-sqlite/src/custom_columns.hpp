@@ -9,10 +9,11 @@
 
 #include "db.hpp"
 #include "sightline/plugin/data.hpp"
+#include "sightline/plugin/load_spec.hpp"
 
 namespace sightline::target_sqlite {
 
-constexpr size_t kMaxCustomColumns = 100;
+constexpr size_t kMaxCustomColumns = sightline::plugin::max_custom_columns_per_tenant;
 
 struct ColumnRegistry {
     const char* registry_table;  // e.g. custom_columns

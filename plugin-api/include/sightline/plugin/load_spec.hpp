@@ -4,8 +4,10 @@
 // splice custom column names into DDL, so they check the spec before using it. Header-only.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sightline/plugin/api.hpp"
 #include "sightline/plugin/target.hpp"
@@ -62,6 +64,43 @@ inline ValueType custom_type_named(std::string_view text, const std::string& col
     }
     throw Error("custom column '" + column + "' has unknown type '" + std::string(text) +
                 "' in the database");
+}
+
+// The file format's limit of custom columns a tenant may have had over time (per file kind).
+inline constexpr size_t max_custom_columns_per_tenant = 100;
+
+// The custom columns of `wanted` (a file's) that the tenant does not have yet, in the file's
+// order. Throws Error for an invalid or repeated name, a type that differs from the one the
+// tenant has, or more than max_custom_columns_per_tenant in all. `what` names the registry in
+// messages ("custom columns", "catalog custom columns").
+inline std::vector<Column> new_custom_columns(const std::vector<Column>& existing,
+                                              const std::vector<Column>& wanted,
+                                              const std::string& what) {
+    std::vector<Column> missing;
+    auto named = [](const std::string& name) {
+        return [&name](const Column& c) { return c.name == name; };
+    };
+    for (const auto& column : wanted) {
+        check_custom_column(column);
+        const auto known = std::find_if(existing.begin(), existing.end(), named(column.name));
+        if (known != existing.end()) {
+            // Cannot happen with valid names (the prefix fixes the type); guards a corrupt
+            // registry.
+            if (known->type != column.type)
+                throw Error("custom column '" + column.name + "' is " + to_string(known->type) +
+                            " in the tenant's data");
+            continue;
+        }
+        if (std::any_of(missing.begin(), missing.end(), named(column.name)))
+            throw Error("custom column '" + column.name + "' appears twice in the file");
+        missing.push_back(column);
+    }
+    if (!missing.empty() && existing.size() + missing.size() > max_custom_columns_per_tenant)
+        throw Error("tenant has reached " + std::to_string(max_custom_columns_per_tenant) + " " +
+                    what + " (has " + std::to_string(existing.size()) + ", the file adds " +
+                    std::to_string(missing.size()) + ", first new one '" + missing.front().name +
+                    "')");
+    return missing;
 }
 
 // Throws Error when the spec's fixed columns are not those of its kind, in order, or a custom

@@ -70,16 +70,16 @@ struct DeletionRequest {
     int64_t from_us = 0, to_us = 0;   // time_range: lines with from_us <= timestamp < to_us
     bool dry_run = false;             // count what would go, change nothing, record nothing
     // Recorded in the tenant's history with the counts (never the ids themselves).
-    std::string id;        // unique, made by the host
-    std::string reason;    // why (required by the host)
+    std::string id;             // unique, made by the host
+    std::string reason;         // why (required by the host)
     std::string operator_name;  // who ran it
     int64_t at_us = 0;          // when (a restore replays the original time)
 };
 
 struct DeletionResult {
     uint64_t lines = 0;
-    uint64_t orders = 0;     // distinct (customer, order id) pairs among the lines
-    uint64_t customers = 0;  // distinct customers among the lines
+    uint64_t orders = 0;        // distinct (customer, order id) pairs among the lines
+    uint64_t customers = 0;     // distinct customers among the lines
     std::string revenue = "0";  // exact decimal text of the sum of price of the lines
 };
 
