@@ -1,4 +1,7 @@
 // Kind "evaluator": computes the customers in a segment (language: shared/specs/segments.md).
+// Changed in API 1.2 (before it, no evaluator plugin existed): the host hands over the parsed,
+// normalised rule tree of segment.hpp instead of definition text, and refuses evaluator plugins
+// built for an older minor.
 #pragma once
 
 #include <cstdint>
@@ -6,24 +9,31 @@
 #include <vector>
 
 #include "sightline/plugin/api.hpp"
+#include "sightline/plugin/segment.hpp"
 #include "sightline/plugin/target.hpp"
 
 namespace sightline::plugin {
 
 struct EvaluationRequest {
-    std::string definition_json;  // a definition already validated by the host's parser
-    int64_t as_of_us = 0;         // evaluation instant, UTC microseconds
+    const segment::Rule* rule = nullptr;  // validated and normalised by the host; never null
+    int64_t as_of_us = 0;                 // evaluation instant, UTC µs: later lines do not exist
+    // Lifecycle thresholds of the tenant (profile: active_days, inactive_days).
+    int64_t active_days = 90;
+    int64_t inactive_days = 365;
 };
 
 struct EvaluationResult {
     std::vector<uint64_t> customers;    // ascending, unique
-    std::vector<std::string> warnings;  // e.g. a field the tenant's data never had
+    std::vector<std::string> warnings;  // evaluator-specific notes; the host adds the spec's
+                                        // warnings (fields the tenant's data never had)
 };
 
 class Evaluator : public Plugin {
 public:
-    // Whether this evaluator can run against a target of this dialect.
+    // Whether this evaluator can run against a target of this dialect (Target::dialect()).
     virtual bool supports(const std::string& dialect) const = 0;
+    // A field the tenant's data never had matches no line (the host warns about it). Called
+    // from several threads at once, each with its own store.
     virtual EvaluationResult evaluate(const EvaluationRequest& request, TenantStore& store) = 0;
 };
 
