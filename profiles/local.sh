@@ -18,11 +18,22 @@ $sightline profile check profiles/local.yaml
 $sightline serve --profile profiles/local.yaml --drain
 echo
 $sightline tenant stats --profile profiles/local.yaml --tenant demo
+echo
+for definition in profiles/segments/*.yaml; do
+  $sightline segment put --profile profiles/local.yaml --tenant demo --file "$definition" \
+    --reason "local demo" 2>/dev/null
+done
+for id in lapsed-vip loyal-active; do
+  echo "segment $id: $($sightline segment eval --profile profiles/local.yaml --tenant demo --id $id --count 2>/dev/null) customers"
+done
 cat <<TXT
 
 Where the data landed:
   database  var/db/demo.sqlite      sqlite3 var/db/demo.sqlite 'SELECT * FROM sales LIMIT 5'
   archive   var/archive/demo/       every accepted upload, by SHA-256 (zstd), and history.jsonl
   landing   var/landing/demo/       drop more files here, or in var/landing/demo/full/ to replace all
-Run the intake until Ctrl-C:  $sightline serve --profile profiles/local.yaml
+  segments  var/state/segments/      definitions, versioned   $sightline segment list --profile profiles/local.yaml --tenant demo
+Customers in a segment:       $sightline segment eval --profile profiles/local.yaml --tenant demo --id lapsed-vip
+Run the intake and the Segmentation API (http://127.0.0.1:8470, docs/api.md) until Ctrl-C:
+                              $sightline serve --profile profiles/local.yaml
 TXT

@@ -42,5 +42,15 @@ int run_generate(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_delete(const std::vector<std::string>& args);
 int run_restore(const std::vector<std::string>& args);
+int run_segment_eval(const std::vector<std::string>& args);
+int run_segment_check(const std::vector<std::string>& args);
+int run_segment_put(const std::vector<std::string>& args);
+int run_segment_list(const std::vector<std::string>& args);
+int run_segment_show(const std::vector<std::string>& args);
+int run_segment_versions(const std::vector<std::string>& args);
+int run_segment_delete(const std::vector<std::string>& args);
+int run_segment_backup(const std::vector<std::string>& args);
+int run_segment_restore_definitions(const std::vector<std::string>& args);
+int run_api_token(const std::vector<std::string>& args);
 
 }  // namespace sightline::cli

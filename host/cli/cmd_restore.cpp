@@ -54,12 +54,16 @@ int run_restore(const std::vector<std::string>& args) {
                                          {"deletions", report.deletions},
                                          {"skipped", report.skipped},
                                          {"bytes", report.bytes},
+                                         {"segment_definitions", report.definitions},
+                                         {"warnings", report.warnings},
                                          {"seconds", report.seconds}})
                              .dump(2)
                       << "\n";
         } else {
             std::cout << report.message << " in " << report.seconds << " s\n";
         }
+        for (const auto& w : report.warnings)
+            std::cerr << "sightline: restore: warning: " << w << "\n";
         return ok;
     } catch (const core::RestoreRefused& e) {
         if (progress) std::fputc('\n', stderr);

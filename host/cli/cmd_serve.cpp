@@ -7,6 +7,10 @@
 #include <mutex>
 
 #include "runtime_open.hpp"
+#include "sightline/core/segment_backup.hpp"
+#include "sightline/core/segment_service.hpp"
+#include "sightline/http/segment_api.hpp"
+#include "sightline/http/server.hpp"
 
 namespace sightline::cli {
 
@@ -65,14 +69,37 @@ int run_serve(const std::vector<std::string>& args) {
                           {"tenants", std::to_string(profile.tenants.size())},
                           {"transports", std::to_string(runtime->transports().size())},
                           {"mode", vm.count("drain") ? "drain" : "serve"}});
+    // The HTTP API (profile section api:) runs beside the intake, not in a drain.
+    std::unique_ptr<core::SegmentService> segments;
+    std::unique_ptr<http::Server> api;
+    if (!vm.count("drain") && profile.api) {
+        try {
+            segments = std::make_unique<core::SegmentService>(*runtime);
+            http::Router router;
+            http::add_segment_routes(router, *segments, *runtime);
+            for (auto* service : runtime->service_plugins()) router.mount(*service);
+            api = std::make_unique<http::Server>(*profile.api, std::move(router), runtime->log());
+            api->start();
+        } catch (const std::exception& e) {
+            runtime->log().event(plugin::LogLevel::error, "serve.api_failed",
+                                 {{"message", e.what()}});
+            runtime->log().flush();
+            std::cerr << "sightline: cannot start the API listener: " << e.what() << "\n";
+            return refused;
+        }
+    }
     if (vm.count("drain")) {
         for (auto* t : runtime->transports()) t->drain(sink);
     } else {
+        // The daily backup of segment definitions to the archive (docs/segments.md).
+        if (!segments) segments = std::make_unique<core::SegmentService>(*runtime);
+        core::DailySegmentBackup daily_backup(*runtime, segments->store());
         for (auto* t : runtime->transports()) t->start(sink);
         int signal = 0;
         sigwait(&signals, &signal);
         runtime->log().event(plugin::LogLevel::info, "serve.stopping",
                              {{"signal", strsignal(signal)}});
+        if (api) api->stop();
         for (auto* t : runtime->transports()) t->stop();
     }
     const auto counts = sink.counts();

@@ -1,4 +1,5 @@
 // sightline: the thin host. Reads a profile, loads plugins, wires them and runs jobs.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,18 +18,33 @@ const Command commands[] = {
     {"load", "load sales or catalog files into a tenant's database", run_load},
     {"delete", "remove some of a tenant's lines (customers, orders or a time range)", run_delete},
     {"restore", "rebuild a tenant's database from the archive", run_restore},
+    {"segment eval", "print the customers in a segment (stored or from a file)", run_segment_eval},
+    {"segment check", "validate a segment definition file", run_segment_check},
+    {"segment put", "save a segment definition (a new version)", run_segment_put},
+    {"segment list", "list a tenant's segments", run_segment_list},
+    {"segment show", "print a segment's definition (or an earlier version)", run_segment_show},
+    {"segment versions", "list every version of a segment, with who and when",
+     run_segment_versions},
+    {"segment delete", "delete a segment (its versions are kept)", run_segment_delete},
+    {"segment backup", "write segment definitions to the archive (dated, checksummed)",
+     run_segment_backup},
+    {"segment restore-definitions", "bring segment definitions back from the archive",
+     run_segment_restore_definitions},
     {"tenant stats", "show a tenant's files, lines, customers and revenue", run_tenant_stats},
     {"generate", "write a deterministic synthetic dataset", run_generate},
-    {"serve", "run the profile's intake and the load pipeline", run_serve},
+    {"serve", "run the profile's intake, the load pipeline and the HTTP API", run_serve},
+    {"api token", "make a new API token (printed once) and its profile entry", run_api_token},
 };
 
 void print_overview(std::ostream& out) {
     out << "Usage: sightline <command> [options]\n\n"
            "Sightline takes in tenants' ecommerce sales files, archives them and loads each\n"
            "tenant's own database.\n\nCommands:\n";
+    size_t width = 0;
+    for (const auto& c : commands) width = std::max(width, std::string(c.name).size() + 2);
     for (const auto& c : commands) {
         std::string name = c.name;
-        name.resize(18, ' ');
+        name.resize(width, ' ');
         out << "  " << name << c.summary << "\n";
     }
     out << "\nRun 'sightline <command> --help' for a command's options.\n"

@@ -1,6 +1,9 @@
 // The SDK's in-process harness (plugin-api/include/sightline/testing/harness.hpp).
 #include "sightline/testing/harness.hpp"
 
+#include "sightline/core/segment_service.hpp"
+#include "sightline/core/timestamp.hpp"
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -104,6 +107,30 @@ RestoreResult Harness::restore(const std::string& tenant, const std::string& int
         result.message = e.what();
     }
     return result;
+}
+
+EvaluateResult Harness::evaluate(const std::string& tenant, const std::string& definition,
+                                 const std::string& as_of, const std::string& evaluator,
+                                 const std::string& target_section) {
+    const core::ParsedDefinition parsed =
+        core::parse_definition(definition, core::guess_definition_format(definition));
+    if (!parsed.definition) {
+        std::string message = "invalid segment definition:";
+        for (const auto& e : parsed.errors) message += "\n  " + e.to_string();
+        throw plugin::Error(message);
+    }
+    std::string reason;
+    const auto instant = core::parse_timestamp(as_of, reason);
+    if (!instant) throw plugin::Error("as_of '" + as_of + "': " + reason);
+    plugin::Target& target =
+        target_section.empty() ? impl_->runtime->target() : impl_->runtime->target(target_section);
+    try {
+        core::Evaluation e = core::evaluate_on_target(*impl_->runtime, target, tenant,
+                                                      parsed.definition->rule, instant, evaluator);
+        return EvaluateResult{std::move(e.customers), std::move(e.warnings), e.evaluator};
+    } catch (const core::SegmentError& e) {
+        throw plugin::Error(e.what());
+    }
 }
 
 plugin::Archive& Harness::archive() { return impl_->runtime->archive(); }

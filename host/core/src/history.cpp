@@ -99,6 +99,20 @@ std::string cancelled_entry_json(const std::string& tenant, const std::string& c
                  {"reason", reason}});
 }
 
+std::string segments_entry_json(const std::string& tenant, const std::string& id,
+                                const SegmentsBackupEntry& backup) {
+    return dump({{"v", 1},
+                 {"type", "segments"},
+                 {"id", id},
+                 {"tenant", tenant},
+                 {"name", backup.name},
+                 {"sha256", backup.sha256},
+                 {"at_us", backup.at_us},
+                 {"at", format_timestamp(backup.at_us)},
+                 {"bytes", backup.bytes},
+                 {"versions", backup.versions}});
+}
+
 HistoryEntry parse_history_entry(const std::string& text, size_t position) {
     const std::string where = "history entry " + std::to_string(position);
     json j;
@@ -155,6 +169,13 @@ HistoryEntry parse_history_entry(const std::string& text, size_t position) {
             e.type = HistoryType::cancelled;
             e.cancels = j.at("cancels").get<std::string>();
             e.reason = j.value("reason", std::string());
+        } else if (type == "segments") {
+            e.type = HistoryType::segments;
+            e.segments.name = j.at("name").get<std::string>();
+            e.segments.sha256 = j.at("sha256").get<std::string>();
+            e.segments.at_us = entry_time(j, position);
+            e.segments.bytes = j.value("bytes", uint64_t{0});
+            e.segments.versions = j.value("versions", uint64_t{0});
         } else {
             throw Error(where + " has unknown type '" + type +
                         "' (written by a newer host? upgrade this one)");

@@ -1,5 +1,9 @@
 #include "sightline/core/profile.hpp"
 
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -119,7 +123,7 @@ struct Checker {
 
 const std::vector<std::string> top_keys = {"version",    "state_dir", "log",     "plugins",
                                            "archive",    "target",    "targets", "transports",
-                                           "evaluators", "services",  "tenants"};
+                                           "evaluators", "services",  "tenants", "api"};
 
 void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     if (!node.IsDefined()) {
@@ -169,7 +173,250 @@ void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     }
 }
 
+// api: the HTTP listener. Read after the tenants, which its tokens name.
+void read_api(Checker& c, const YAML::Node& node, Profile& p) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    if (!node.IsMap()) {
+        c.fail(node, "api", "expected a mapping (listen, tls, allow, tokens, limits, threads)");
+        return;
+    }
+    c.only_keys(node, "api", {"listen", "tls", "allow", "tokens", "limits", "threads"});
+    ApiSettings api;
+    api.line = node.Mark().line + 1;
+    if (node["listen"].IsDefined()) {
+        std::vector<std::string> listen;
+        c.string_list(node["listen"], "api.listen", listen);
+        if (node["listen"].IsSequence() && listen.empty())
+            c.fail(node["listen"], "api.listen", "needs at least one address:port");
+        for (size_t i = 0; i < listen.size(); ++i) {
+            std::string address;
+            uint16_t port = 0;
+            if (!split_listen_address(listen[i], address, port))
+                c.fail(node["listen"][i], "api.listen[" + std::to_string(i) + "]",
+                       "'" + listen[i] +
+                           "' is not a numeric address:port (e.g. 127.0.0.1:8470, "
+                           "[::1]:8470, 0.0.0.0:8470)");
+        }
+        if (!listen.empty()) api.listen = listen;
+    }
+    // tls: {cert, key} (the default is on, so cert and key are required) or off (loopback only).
+    const YAML::Node tls = node["tls"];
+    bool tls_given = false;
+    if (tls.IsDefined() && !tls.IsNull()) {
+        if (tls.IsScalar()) {
+            const std::string v = tls.Scalar();
+            if (v == "off" || v == "false" || v == "no")
+                api.tls = false;
+            else
+                c.fail(tls, "api.tls",
+                       "expected {cert: FILE, key: FILE} or off, found '" + v + "'");
+            tls_given = true;
+        } else if (tls.IsMap()) {
+            c.only_keys(tls, "api.tls", {"cert", "key"});
+            tls_given = true;
+            if (!c.scalar(tls["cert"], "api.tls.cert", api.tls_cert) || api.tls_cert.empty())
+                c.fail(tls, "api.tls.cert", "required key is missing (PEM certificate chain)");
+            if (!c.scalar(tls["key"], "api.tls.key", api.tls_key) || api.tls_key.empty())
+                c.fail(tls, "api.tls.key", "required key is missing (PEM private key)");
+        } else {
+            c.fail(tls, "api.tls", "expected {cert: FILE, key: FILE} or off");
+        }
+    }
+    if (!tls_given)
+        c.fail(node, "api.tls",
+               "required key is missing: TLS is on by default, give {cert: FILE, key: FILE} "
+               "(or off, for loopback addresses only)");
+    if (!api.tls) {
+        for (size_t i = 0; i < api.listen.size(); ++i) {
+            std::string address;
+            uint16_t port = 0;
+            if (split_listen_address(api.listen[i], address, port) && !is_loopback_address(address))
+                c.fail(tls, "api.tls",
+                       "tls: off is allowed only when every listen address is loopback; '" +
+                           api.listen[i] + "' is not");
+        }
+    }
+    if (node["allow"].IsDefined()) {
+        std::vector<std::string> allow;
+        c.string_list(node["allow"], "api.allow", allow);
+        for (size_t i = 0; i < allow.size(); ++i) {
+            Network n;
+            std::string reason;
+            if (!parse_network(allow[i], n, reason))
+                c.fail(node["allow"][i], "api.allow[" + std::to_string(i) + "]", reason);
+        }
+        api.allow = allow;
+    }
+    if (const YAML::Node limits = node["limits"]; limits.IsDefined() && !limits.IsNull()) {
+        c.only_keys(limits, "api.limits", {"max_body_bytes", "read_timeout_ms", "max_connections"});
+        int body = static_cast<int>(api.max_body_bytes);
+        c.integer(limits["max_body_bytes"], "api.limits.max_body_bytes", body, 1024, 1 << 30);
+        api.max_body_bytes = body;
+        c.integer(limits["read_timeout_ms"], "api.limits.read_timeout_ms", api.read_timeout_ms, 10,
+                  3'600'000);
+        c.integer(limits["max_connections"], "api.limits.max_connections", api.max_connections, 1,
+                  100'000);
+    }
+    c.integer(node["threads"], "api.threads", api.threads, 1, 256);
+
+    const YAML::Node tokens = node["tokens"];
+    if (tokens.IsDefined() && !tokens.IsNull() && !tokens.IsSequence())
+        c.fail(tokens, "api.tokens", "expected a list of {name, sha256, tenants}");
+    static const std::regex name_pattern("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    static const std::regex hash_pattern("[0-9a-fA-F]{64}");
+    std::set<std::string> names, hashes;
+    const bool token_list = tokens.IsDefined() && tokens.IsSequence();
+    for (size_t i = 0; token_list && i < tokens.size(); ++i) {
+        const YAML::Node t = tokens[i];
+        const std::string key = "api.tokens[" + std::to_string(i) + "]";
+        if (!t.IsMap()) {
+            c.fail(t, key, "expected a mapping {name, sha256, tenants}");
+            continue;
+        }
+        c.only_keys(t, key, {"name", "sha256", "tenants"});
+        ApiToken token;
+        token.line = t.Mark().line + 1;
+        if (!c.scalar(t["name"], key + ".name", token.name))
+            c.fail(t, key + ".name", "required key is missing");
+        else if (!std::regex_match(token.name, name_pattern))
+            c.fail(t["name"], key + ".name",
+                   "token name '" + token.name +
+                       "' is not allowed: use [A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+        else if (!names.insert(token.name).second)
+            c.fail(t["name"], key + ".name", "token name '" + token.name + "' is used twice");
+        if (!c.scalar(t["sha256"], key + ".sha256", token.sha256)) {
+            c.fail(t, key + ".sha256",
+                   "required key is missing (hex SHA-256 of the token; sightline api token "
+                   "makes one)");
+        } else if (!std::regex_match(token.sha256, hash_pattern)) {
+            c.fail(t["sha256"], key + ".sha256", "expected 64 hexadecimal digits");
+        } else {
+            for (char& ch : token.sha256) ch = static_cast<char>(std::tolower(ch));
+            if (!hashes.insert(token.sha256).second)
+                c.fail(t["sha256"], key + ".sha256", "the same token hash is listed twice");
+        }
+        if (!t["tenants"].IsDefined()) {
+            c.fail(t, key + ".tenants", "required key is missing (tenant ids, or [\"*\"] for all)");
+        } else {
+            c.string_list(t["tenants"], key + ".tenants", token.tenants);
+            if (t["tenants"].IsSequence() && token.tenants.empty())
+                c.fail(t["tenants"], key + ".tenants", "needs at least one tenant id (or \"*\")");
+            for (size_t j = 0; j < token.tenants.size(); ++j) {
+                const std::string& id = token.tenants[j];
+                if (id == "*") {
+                    if (token.tenants.size() != 1)
+                        c.fail(t["tenants"][j], key + ".tenants",
+                               "\"*\" (every tenant) cannot be combined with tenant ids");
+                } else if (!p.tenant(id)) {
+                    c.fail(t["tenants"][j], key + ".tenants[" + std::to_string(j) + "]",
+                           "tenant '" + id + "' is not defined under tenants:");
+                }
+            }
+        }
+        api.tokens.push_back(token);
+    }
+    p.api = api;
+}
+
 }  // namespace
+
+bool ApiToken::reaches(const std::string& tenant) const {
+    for (const auto& t : tenants)
+        if (t == "*" || t == tenant) return true;
+    return false;
+}
+
+bool parse_address(const std::string& text, std::array<uint8_t, 16>& out) {
+    out.fill(0);
+    in_addr v4{};
+    if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+        out[10] = 0xff;
+        out[11] = 0xff;
+        std::memcpy(out.data() + 12, &v4, 4);
+        return true;
+    }
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
+        std::memcpy(out.data(), &v6, 16);
+        return true;
+    }
+    return false;
+}
+
+bool parse_network(const std::string& text, Network& out, std::string& reason) {
+    const auto slash = text.find('/');
+    const std::string address = text.substr(0, slash);
+    if (!parse_address(address, out.bytes)) {
+        reason = "'" + text + "' is not a numeric IPv4 or IPv6 address or CIDR network";
+        return false;
+    }
+    const bool v4 = address.find(':') == std::string::npos;
+    const int max = v4 ? 32 : 128;
+    int prefix = max;
+    if (slash != std::string::npos) {
+        const std::string bits = text.substr(slash + 1);
+        if (bits.empty() || bits.size() > 3 ||
+            bits.find_first_not_of("0123456789") != std::string::npos || std::stoi(bits) > max) {
+            reason = "'" + text + "': the prefix length must be 0 to " + std::to_string(max);
+            return false;
+        }
+        prefix = std::stoi(bits);
+    }
+    out.prefix = v4 ? prefix + 96 : prefix;
+    for (int bit = out.prefix; bit < 128; ++bit)
+        if (out.bytes[bit / 8] & (0x80 >> (bit % 8))) {
+            reason = "'" + text +
+                     "' has bits set after the prefix (did you mean the network "
+                     "address?)";
+            return false;
+        }
+    return true;
+}
+
+bool Network::contains(const std::array<uint8_t, 16>& address) const {
+    for (int bit = 0; bit < prefix; ++bit) {
+        const uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
+        if ((bytes[bit / 8] & mask) != (address[bit / 8] & mask)) return false;
+    }
+    return true;
+}
+
+bool split_listen_address(const std::string& text, std::string& address, uint16_t& port) {
+    std::string port_text;
+    if (!text.empty() && text[0] == '[') {
+        const auto close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+            return false;
+        address = text.substr(1, close - 1);
+        port_text = text.substr(close + 2);
+        in6_addr v6{};
+        if (inet_pton(AF_INET6, address.c_str(), &v6) != 1) return false;
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string::npos) return false;
+        address = text.substr(0, colon);
+        port_text = text.substr(colon + 1);
+        in_addr v4{};
+        if (inet_pton(AF_INET, address.c_str(), &v4) != 1) return false;
+    }
+    if (port_text.empty() || port_text.size() > 5 ||
+        port_text.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    const int value = std::stoi(port_text);
+    if (value > 65535) return false;  // 0: any free port (tests; the log says which)
+    port = static_cast<uint16_t>(value);
+    return true;
+}
+
+bool is_loopback_address(const std::string& address) {
+    std::array<uint8_t, 16> bytes{};
+    if (!parse_address(address, bytes)) return false;
+    Network v4, v6;
+    std::string reason;
+    parse_network("127.0.0.0/8", v4, reason);
+    parse_network("::1/128", v6, reason);
+    return v4.contains(bytes) || v6.contains(bytes);
+}
 
 bool valid_tenant_id(const std::string& id) {
     static const std::regex pattern("[a-z0-9][a-z0-9_-]{0,63}");
@@ -286,6 +533,7 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
             c.plugin_section(node[i], std::string(list) + "[" + std::to_string(i) + "]", kind, p);
     }
     read_tenants(c, root["tenants"], p);
+    read_api(c, root["api"], p);
     if (p.plugin_allow) {
         for (const auto& s : p.plugins) {
             bool allowed = false;

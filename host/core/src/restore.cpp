@@ -8,6 +8,7 @@
 #include "sightline/core/history.hpp"
 #include "sightline/core/lifecycle.hpp"
 #include "sightline/core/pipeline.hpp"
+#include "sightline/core/segment_backup.hpp"
 #include "sightline/core/sha256.hpp"
 
 namespace sightline::core {
@@ -179,7 +180,9 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
         for (const Step& step : steps) {
             ++p.entry;
             const HistoryEntry& e = step.entry;
-            if (e.type == HistoryType::deletion) {
+            if (e.type == HistoryType::segments) {
+                continue;  // definitions come back after the data (below)
+            } else if (e.type == HistoryType::deletion) {
                 store->delete_lines(e.deletion);
                 ++report.deletions;
             } else if (e.file.result != FileResult::loaded) {
@@ -226,11 +229,24 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
         throw Error(report.message);
     }
     if (progress) progress(p);
+    // The segment definitions, from the newest backup: versions the store lacks are added.
+    // Data first: a definitions problem must not undo a restored database.
+    try {
+        SegmentStore segments(runtime.profile().state_dir);
+        if (auto r = restore_segment_definitions(runtime, segments, tenant->id))
+            report.definitions = r->imported;
+    } catch (const std::exception& ex) {
+        report.warnings.push_back(std::string("segment definitions were not restored: ") +
+                                  ex.what());
+        runtime.log().event(LogLevel::warn, "restore.segments_failed",
+                            {{"tenant", tenant->id}, {"reason", ex.what()}});
+    }
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report.message = "restored '" + tenant->id + "' into " + role + ": " +
                      std::to_string(report.files) + " files (" + std::to_string(report.rows) +
-                     " rows), " + std::to_string(report.deletions) + " deletions replayed";
+                     " rows), " + std::to_string(report.deletions) + " deletions replayed, " +
+                     std::to_string(report.definitions) + " segment definition versions added";
     runtime.log().event(LogLevel::info, "restore.finished",
                         {{"tenant", tenant->id},
                          {"into", role},

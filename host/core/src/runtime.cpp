@@ -151,10 +151,18 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
                 auto* t = dynamic_cast<plugin::Transport*>(raw);
                 if (t) transports_.push_back(t);
                 fits = t != nullptr;
-            } else if (section.kind == "evaluator")
-                fits = dynamic_cast<plugin::Evaluator*>(raw) != nullptr;
-            else if (section.kind == "service")
-                fits = dynamic_cast<plugin::Service*>(raw) != nullptr;
+            } else if (section.kind == "evaluator") {
+                // The rule tree crosses the boundary since 1.2: an older evaluator would read
+                // a different EvaluationRequest.
+                require_api(section.role, 2, "a segment evaluator");
+                auto* e = dynamic_cast<plugin::Evaluator*>(raw);
+                if (e) evaluators_.push_back({info.id, e});
+                fits = e != nullptr;
+            } else if (section.kind == "service") {
+                auto* s = dynamic_cast<plugin::Service*>(raw);
+                if (s) service_plugins_.push_back(s);
+                fits = s != nullptr;
+            }
             if (!fits)
                 throw plugin::Error("plugin '" + info.id + "' declares kind " + info.kind +
                                     " but its object does not implement that interface");

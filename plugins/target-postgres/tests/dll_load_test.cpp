@@ -12,7 +12,7 @@ TEST(DllLoad, DescriptorAndCreate) {
     const auto& d = sightline::testing::load_plugin_module(TARGET_PG_PLUGIN_PATH);
     EXPECT_STREQ(d.id, "target-postgres");
     EXPECT_STREQ(d.kind, "target");
-    EXPECT_EQ(d.api_minor, 1u);
+    EXPECT_EQ(d.api_minor, static_cast<uint32_t>(SIGHTLINE_PLUGIN_API_MINOR));
     const std::string schema = d.config_schema;
     for (const char* key : {"\"admin_dsn\"", "\"secret\": true", "\"database_prefix\"",
                             "\"secrets_dir\"", "\"connect_timeout_s\""}) {

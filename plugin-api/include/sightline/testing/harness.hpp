@@ -39,6 +39,12 @@ struct RestoreResult {
     uint64_t deletions = 0;
 };
 
+struct EvaluateResult {
+    std::vector<uint64_t> customers;  // ascending
+    std::vector<std::string> warnings;
+    std::string evaluator;  // plugin id that computed it
+};
+
 class Harness {
 public:
     // profile_yaml: a whole profile; every "{dir}" in it becomes a fresh temporary folder that
@@ -61,6 +67,15 @@ public:
     RestoreResult restore(const std::string& tenant, const std::string& into = "",
                           bool replace = false);
 
+    // Evaluate a segment definition (JSON or YAML text, parsed and checked by the host exactly as
+    // `sightline segment eval` does) against the tenant's data in the profile's target, or in
+    // the named section of `targets:`. as_of: a sales timestamp ("2026-01-31T12:00:00Z").
+    // evaluator: a plugin id from the profile's `evaluators:`, "" for the host's choice (the
+    // first that supports the target's dialect). Throws plugin::Error for an invalid definition
+    // (the message lists every error with its path) or an evaluator failure.
+    EvaluateResult evaluate(const std::string& tenant, const std::string& definition,
+                            const std::string& as_of, const std::string& evaluator = "",
+                            const std::string& target_section = "");
     plugin::Archive& archive();
     plugin::Target& target();
     // A named target section of the profile's `targets:` map.

@@ -11,7 +11,17 @@
 
 namespace sightline::core {
 
-enum class HistoryType { file, deletion, cancelled };
+enum class HistoryType { file, deletion, cancelled, segments };
+
+// A backup of the tenant's segment definitions (segment_backup.hpp): an archived object that a
+// restore brings back after the data, not a file to load.
+struct SegmentsBackupEntry {
+    std::string name;  // segments-YYYY-MM-DD.json
+    std::string sha256;
+    int64_t at_us = 0;
+    uint64_t bytes = 0;
+    uint64_t versions = 0;
+};
 
 struct HistoryEntry {
     HistoryType type = HistoryType::file;
@@ -20,6 +30,7 @@ struct HistoryEntry {
     plugin::DeletionRequest deletion;  // type deletion (with the ids it removed)
     std::string cancels;               // type cancelled: the id of an entry that did not happen
     std::string reason;                // type cancelled: why
+    SegmentsBackupEntry segments;      // type segments
 };
 
 // A fresh entry id: time-ordered, with randomness so that two hosts never collide.
@@ -33,6 +44,8 @@ std::string deletion_entry_json(const std::string& tenant, const plugin::Deletio
 std::string cancelled_entry_json(const std::string& tenant, const std::string& cancels,
                                  int64_t at_us, const std::string& reason);
 
+std::string segments_entry_json(const std::string& tenant, const std::string& id,
+                                const SegmentsBackupEntry& backup);
 // Throws plugin::Error naming the entry's position when the document is not a valid entry.
 HistoryEntry parse_history_entry(const std::string& json, size_t position);
 

@@ -37,8 +37,10 @@ struct RestoreReport {
     uint64_t deletions = 0;
     uint64_t skipped = 0;  // cancelled entries and repeats of an already loaded file
     uint64_t bytes = 0;    // archived bytes read while replaying
+    uint64_t definitions = 0;  // segment definition versions added from the newest backup
     double seconds = 0;
     std::string message;
+    std::vector<std::string> warnings;
 };
 
 // Thrown when a restore cannot start (bad history, missing or corrupt object, destination not

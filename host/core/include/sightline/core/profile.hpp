@@ -3,6 +3,8 @@
 // against each plugin's schema once the plugins are probed (see plugin_loader.hpp).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +38,49 @@ struct LogSettings {
     std::string file;             // "" = stderr
 };
 
+// A caller of the HTTP API: a bearer token, kept only as the SHA-256 of its value.
+struct ApiToken {
+    std::string name;                  // who, in logs and as a segment version's author
+    std::string sha256;                // lower-case hex of SHA-256(token)
+    std::vector<std::string> tenants;  // tenant ids this token reaches; {"*"} for every tenant
+    int line = 0;
+    bool all_tenants() const { return tenants.size() == 1 && tenants[0] == "*"; }
+    bool reaches(const std::string& tenant) const;
+};
+
+// The host's HTTP(S) listener (the Segmentation API; docs/api.md). Addresses and networks are
+// checked here (numeric only); the certificate files are read when the listener starts.
+struct ApiSettings {
+    std::vector<std::string> listen = {"127.0.0.1:8470"};  // "addr:port", "[v6]:port"
+    bool tls = true;
+    std::string tls_cert;                                         // PEM chain
+    std::string tls_key;                                          // PEM private key
+    std::vector<std::string> allow = {"127.0.0.0/8", "::1/128"};  // CIDR networks of peers
+    std::vector<ApiToken> tokens;
+    int64_t max_body_bytes = 1 << 20;
+    int read_timeout_ms = 10000;
+    int max_connections = 256;
+    int threads = 4;  // request handlers (evaluations) running at once
+    int line = 0;
+};
+
+// A CIDR network ("10.0.0.0/8", "fd00::/8", or one address). IPv4 is kept as IPv4-mapped IPv6
+// (::ffff:a.b.c.d, prefix + 96), so a dual-stack listener's IPv4 peers match IPv4 networks.
+struct Network {
+    std::array<uint8_t, 16> bytes{};
+    int prefix = 128;
+    bool contains(const std::array<uint8_t, 16>& address) const;
+};
+// False when text is no numeric address or CIDR network (the host bits must be zero).
+bool parse_network(const std::string& text, Network& out, std::string& reason);
+// A numeric IPv4 or IPv6 address as 16 bytes (IPv4 mapped); false when not numeric.
+bool parse_address(const std::string& text, std::array<uint8_t, 16>& out);
+
+// "addr:port" or "[v6addr]:port" split; false when malformed (numeric addresses only).
+bool split_listen_address(const std::string& text, std::string& address, uint16_t& port);
+// True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z.
+bool is_loopback_address(const std::string& address);
+
 struct Profile {
     std::string file;
     std::string state_dir = "./var/state";
@@ -44,6 +89,7 @@ struct Profile {
     std::optional<std::vector<std::string>> plugin_allow;
     std::vector<PluginSection> plugins;  // archive, target, then transports, evaluators, services
     std::vector<TenantProfile> tenants;
+    std::optional<ApiSettings> api;  // the `api:` section, when present
 
     const TenantProfile* tenant(const std::string& id) const;
     const PluginSection* section(const std::string& role) const;

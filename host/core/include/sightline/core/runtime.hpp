@@ -62,6 +62,14 @@ public:
     // major.minor, naming the feature that needs it (calling a newer method would crash).
     void require_api(const std::string& role, uint32_t minor, const std::string& feature) const;
     const std::vector<plugin::Transport*>& transports() const { return transports_; }
+    // The profile's `evaluators:`, in order, with their plugin ids.
+    struct EvaluatorPlugin {
+        std::string id;
+        plugin::Evaluator* evaluator = nullptr;
+    };
+    const std::vector<EvaluatorPlugin>& evaluators() const { return evaluators_; }
+    // The profile's `services:`, in order.
+    const std::vector<plugin::Service*>& service_plugins() const { return service_plugins_; }
     Pipeline& pipeline() { return *pipeline_; }
     // Plugin id of a role ("archive", "target", "transports[0]", ...).
     std::string plugin_id(const std::string& role) const;
@@ -77,6 +85,8 @@ private:
     plugin::Target* target_ = nullptr;
     std::map<std::string, plugin::Target*> named_targets_;
     std::vector<plugin::Transport*> transports_;
+    std::vector<EvaluatorPlugin> evaluators_;
+    std::vector<plugin::Service*> service_plugins_;
     std::unique_ptr<Pipeline> pipeline_;
 };
 

@@ -1,0 +1,45 @@
+// The host's internal HTTP(S) listener (Boost.Beast over Asio, OpenSSL): the `api:` section of a
+// profile (docs/api.md). Per connection: the peer must be in the allow-list (else the connection
+// is closed at once), TLS 1.2+ when on, a whole request within read_timeout_ms (else the
+// connection is closed), bodies up to max_body_bytes (else 413). Per request: a bearer token
+// (401), its tenants only (403), then the route's handler on a worker pool, so evaluations run
+// side by side. Every request is logged as "api.request" (never the path, the query, the body or
+// the token: the route pattern and what the handler adds).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sightline/core/event_log.hpp"
+#include "sightline/core/profile.hpp"
+#include "sightline/http/router.hpp"
+
+namespace sightline::http {
+
+namespace detail {
+struct ServerState;
+}
+
+class Server {
+public:
+    // Reads the certificate and key when TLS is on; throws std::runtime_error naming the
+    // problem (unreadable certificate, key not matching it).
+    Server(core::ApiSettings settings, Router router, core::EventLog& log);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds every listen address and starts serving; throws std::runtime_error when an address
+    // cannot be bound.
+    void start();
+    // Stops accepting, closes connections, waits for running handlers. Idempotent.
+    void stop();
+    // The bound addresses ("127.0.0.1:8470"), after start (port 0 becomes the real port).
+    std::vector<std::string> endpoints() const;
+
+private:
+    std::unique_ptr<detail::ServerState> impl_;
+};
+
+}  // namespace sightline::http

@@ -1,0 +1,17 @@
+#include "memory_evaluator.hpp"
+
+#include "evaluation.hpp"
+
+namespace sightline::evaluator_memory {
+
+bool MemoryEvaluator::supports(const std::string& dialect) const {
+    return dialect == "sqlite" || dialect == "postgresql" || dialect == "greenplum";
+}
+
+plugin::EvaluationResult MemoryEvaluator::evaluate(const plugin::EvaluationRequest& request,
+                                                   plugin::TenantStore& store) {
+    if (!request.rule) throw plugin::Error("evaluator-memory: the request has no rule");
+    return evaluate_segment(request, store);
+}
+
+}  // namespace sightline::evaluator_memory

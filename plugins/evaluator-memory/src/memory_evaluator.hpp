@@ -1,0 +1,21 @@
+// The evaluator plugin object: the segment language evaluated in this process over a scan of the
+// tenant's lines (evaluation.hpp), whatever the target's dialect.
+#pragma once
+
+#include <string>
+
+#include "sightline/plugin/evaluator.hpp"
+
+namespace sightline::evaluator_memory {
+
+class MemoryEvaluator : public plugin::Evaluator {
+public:
+    // True for every dialect a bundled target has: "sqlite", "postgresql", "greenplum" (the
+    // evaluator reads lines through scan_sales and the catalog through one plain SELECT).
+    bool supports(const std::string& dialect) const override;
+    // Stateless: safe from several threads at once, each with its own store.
+    plugin::EvaluationResult evaluate(const plugin::EvaluationRequest& request,
+                                      plugin::TenantStore& store) override;
+};
+
+}  // namespace sightline::evaluator_memory
