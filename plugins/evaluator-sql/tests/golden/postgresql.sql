@@ -30,13 +30,13 @@ SELECT DISTINCT customer FROM sale_lines WHERE ts BETWEEN $6::timestamptz AND $5
 -- $1 = '2025-11-02 12:00:00.000001+00'
 -- $2 = 2
 -- $3 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases WHERE t >= $1::timestamptz GROUP BY customer HAVING count(*) >= $2::bigint ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases WHERE t >= $1::timestamptz GROUP BY customer HAVING count(*) >= $2::bigint ORDER BY customer;
 
 -- orders max 1 within_days 90 (zero included)
 -- $1 = '2025-11-02 12:00:00.000001+00'
 -- $2 = 1
 -- $3 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz EXCEPT SELECT customer FROM purchases WHERE t >= $1::timestamptz GROUP BY customer HAVING count(*) > $2::bigint ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz EXCEPT SELECT customer FROM purchases WHERE t >= $1::timestamptz GROUP BY customer HAVING count(*) > $2::bigint ORDER BY customer;
 
 -- orders between min 1 max 3
 -- $1 = '2025-12-31 23:59:59.999999+00'
@@ -44,7 +44,7 @@ WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3:
 -- $3 = 1
 -- $4 = 3
 -- $5 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $5::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases WHERE t BETWEEN $2::timestamptz AND $1::timestamptz GROUP BY customer HAVING count(*) >= $3::bigint AND count(*) <= $4::bigint ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $5::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases WHERE t BETWEEN $2::timestamptz AND $1::timestamptz GROUP BY customer HAVING count(*) >= $3::bigint AND count(*) <= $4::bigint ORDER BY customer;
 
 -- revenue min 500 within_days 730
 -- $1 = '2026-01-31 12:00:00.000000+00'
@@ -66,39 +66,39 @@ SELECT customer FROM sale_lines WHERE ts <= $1::timestamptz GROUP BY customer HA
 -- last_purchase within 30
 -- $1 = '2026-01-01 12:00:00.000001+00'
 -- $2 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) >= $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) >= $1::timestamptz ORDER BY customer;
 
 -- last_purchase within 365 before 90
 -- $1 = '2025-11-02 12:00:00.000000+00'
 -- $2 = '2025-01-31 12:00:00.000001+00'
 -- $3 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) BETWEEN $2::timestamptz AND $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) BETWEEN $2::timestamptz AND $1::timestamptz ORDER BY customer;
 
 -- first_purchase before 180
 -- $1 = '2025-08-04 12:00:00.000000+00'
 -- $2 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING min(t) <= $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING min(t) <= $1::timestamptz ORDER BY customer;
 
 -- lifecycle first_time_buyer
 -- $1 = '2025-11-02 12:00:00.000001+00'
 -- $2 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING count(*) = 1 AND max(t) >= $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING count(*) = 1 AND max(t) >= $1::timestamptz ORDER BY customer;
 
 -- lifecycle active
 -- $1 = '2025-11-02 12:00:00.000001+00'
 -- $2 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz ORDER BY customer;
 
 -- lifecycle defecting
 -- $1 = '2025-01-31 12:00:00.000001+00'
 -- $2 = '2025-11-02 12:00:00.000001+00'
 -- $3 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $2::timestamptz AND max(t) >= $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $2::timestamptz AND max(t) >= $1::timestamptz ORDER BY customer;
 
 -- lifecycle inactive
 -- $1 = '2025-01-31 12:00:00.000001+00'
 -- $2 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $1::timestamptz ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $1::timestamptz ORDER BY customer;
 
 -- field s_ eq
 -- $1 = 'web'
@@ -158,25 +158,25 @@ SELECT customer FROM sale_lines WHERE ts BETWEEN $2::timestamptz AND $1::timesta
 -- $3 = 2
 -- $4 = 'store'
 -- $5 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $5::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz INTERSECT SELECT customer FROM purchases WHERE t >= $2::timestamptz GROUP BY customer HAVING count(*) >= $3::bigint INTERSECT SELECT customer FROM sale_lines WHERE ts <= $5::timestamptz AND "s_channel" COLLATE "C" <> $4::text ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $5::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz INTERSECT SELECT customer FROM purchases WHERE t >= $2::timestamptz GROUP BY customer HAVING count(*) >= $3::bigint INTERSECT SELECT customer FROM sale_lines WHERE ts <= $5::timestamptz AND "s_channel" COLLATE "C" <> $4::text ORDER BY customer;
 
 -- any [lifecycle inactive, orders max 0]
 -- $1 = '2025-01-31 12:00:00.000001+00'
 -- $2 = 0
 -- $3 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz EXCEPT SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > $2::bigint EXCEPT SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $1::timestamptz) AS s1 ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz EXCEPT SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > $2::bigint EXCEPT SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $1::timestamptz) AS s1 ORDER BY customer;
 
 -- any [not lifecycle active, purchased items]
 -- $1 = '2025-11-02 12:00:00.000001+00'
 -- $2 = 'sku-hat'
 -- $3 = '2026-01-31 12:00:00.000000+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz EXCEPT SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz EXCEPT SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz AND price > 0 AND item IN ($2::text)) AS s1 ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $3::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz EXCEPT SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz EXCEPT SELECT customer FROM sale_lines WHERE ts <= $3::timestamptz AND price > 0 AND item IN ($2::text)) AS s1 ORDER BY customer;
 
 -- all [not a, not b]
 -- $1 = '2025-11-02 12:00:00.000001+00'
 -- $2 = '2026-01-31 12:00:00.000000+00'
 -- $3 = '2026-01-24 12:00:00.000001+00'
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $2::timestamptz EXCEPT SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz UNION SELECT customer FROM sale_lines WHERE ts BETWEEN $3::timestamptz AND $2::timestamptz AND price > 0) AS s1 ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM sale_lines WHERE ts <= $2::timestamptz EXCEPT SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz UNION SELECT customer FROM sale_lines WHERE ts BETWEEN $3::timestamptz AND $2::timestamptz AND price > 0) AS s1 ORDER BY customer;
 
 -- nested
 -- $1 = '2025-11-02 12:00:00.000001+00'
@@ -185,7 +185,7 @@ WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $2:
 -- $4 = 'Books>'
 -- $5 = '2026-01-31 12:00:00.000000+00'
 -- $6 = 2
-WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $5::timestamptz GROUP BY order_id, customer HAVING sum(price) > 0) SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz UNION SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $1::timestamptz AND max(t) >= $2::timestamptz) AS s1 EXCEPT SELECT customer FROM (SELECT customer FROM sale_lines WHERE ts <= $5::timestamptz AND price > 0 AND item IN (SELECT item FROM catalog_categories WHERE path = $3::text OR starts_with(path, $4::text)) UNION SELECT customer FROM purchases GROUP BY customer HAVING count(*) >= $6::bigint) AS s2 ORDER BY customer;
+WITH purchases AS (SELECT customer, min(ts) AS t FROM sale_lines WHERE ts <= $5::timestamptz GROUP BY customer, order_id HAVING sum(price) > 0) SELECT customer FROM (SELECT customer FROM purchases GROUP BY customer HAVING count(*) > 1 AND max(t) >= $1::timestamptz UNION SELECT customer FROM purchases GROUP BY customer HAVING max(t) < $1::timestamptz AND max(t) >= $2::timestamptz) AS s1 EXCEPT SELECT customer FROM (SELECT customer FROM sale_lines WHERE ts <= $5::timestamptz AND price > 0 AND item IN (SELECT item FROM catalog_categories WHERE path = $3::text OR starts_with(path, $4::text)) UNION SELECT customer FROM purchases GROUP BY customer HAVING count(*) >= $6::bigint) AS s2 ORDER BY customer;
 
 -- universe: not unknown field
 -- $1 = '2026-01-31 12:00:00.000000+00'
