@@ -35,8 +35,8 @@ struct RestoreReport {
     uint64_t files = 0;    // file entries replayed (loaded, duplicate and refused ones)
     uint64_t rows = 0;     // lines and catalog items loaded
     uint64_t deletions = 0;
-    uint64_t skipped = 0;  // cancelled entries and repeats of an already loaded file
-    uint64_t bytes = 0;    // archived bytes read while replaying
+    uint64_t skipped = 0;      // cancelled entries and repeats of an already loaded file
+    uint64_t bytes = 0;        // archived bytes read while replaying
     uint64_t definitions = 0;  // segment definition versions added from the newest backup
     double seconds = 0;
     std::string message;
