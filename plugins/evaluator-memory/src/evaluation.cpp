@@ -6,6 +6,8 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -95,34 +97,19 @@ void collect_leaves(const sg::Rule& rule, std::vector<const sg::Rule*>& out) {
     }
 }
 
-bool compare_text(sg::FieldOp op, std::string_view v, const std::vector<sg::FieldValue>& values) {
-    // std::string_view compares as unsigned bytes: the code-point order of UTF-8.
-    const std::string_view x = values.empty() ? std::string_view() : values[0].text;
-    switch (op) {
-        case sg::FieldOp::eq:
-            return v == x;
-        case sg::FieldOp::ne:
-            return v != x;
-        case sg::FieldOp::lt:
-            return v < x;
-        case sg::FieldOp::le:
-            return v <= x;
-        case sg::FieldOp::gt:
-            return v > x;
-        case sg::FieldOp::ge:
-            return v >= x;
-        case sg::FieldOp::in:
-            for (const auto& value : values)
-                if (v == value.text) return true;
-            return false;
-        case sg::FieldOp::prefix:
-            return v.substr(0, x.size()) == x;
-    }
-    return false;
+// One comparison of a present cell with the condition's values: text (std::string_view compares
+// as unsigned bytes, the code-point order of UTF-8) or a number in the column's int64 encoding.
+template <typename T>
+T operand(const sg::FieldValue& value) {
+    if constexpr (std::is_same_v<T, std::string_view>)
+        return value.text;
+    else
+        return value.number;
 }
 
-bool compare_number(sg::FieldOp op, int64_t v, const std::vector<sg::FieldValue>& values) {
-    const int64_t x = values.empty() ? 0 : values[0].number;
+template <typename T>
+bool compare(sg::FieldOp op, T v, const std::vector<sg::FieldValue>& values) {
+    const T x = values.empty() ? T() : operand<T>(values[0]);
     switch (op) {
         case sg::FieldOp::eq:
             return v == x;
@@ -138,10 +125,13 @@ bool compare_number(sg::FieldOp op, int64_t v, const std::vector<sg::FieldValue>
             return v >= x;
         case sg::FieldOp::in:
             for (const auto& value : values)
-                if (v == value.number) return true;
+                if (v == operand<T>(value)) return true;
             return false;
         case sg::FieldOp::prefix:  // strings only (the host refuses it for other types)
-            return false;
+            if constexpr (std::is_same_v<T, std::string_view>)
+                return v.substr(0, x.size()) == x;
+            else
+                return false;
     }
     return false;
 }
@@ -399,8 +389,8 @@ bool field_matches(const sg::FieldCondition& condition, sp::ValueType column_typ
     const bool text_column = column_type == sp::ValueType::string;
     const bool text_condition = condition.type == sp::ValueType::string;
     if (text_column != text_condition) return false;  // cannot happen: the prefix fixes the type
-    if (text_column) return compare_text(condition.op, v.s, condition.values);
-    return compare_number(condition.op, v.i, condition.values);
+    if (text_column) return compare<std::string_view>(condition.op, v.s, condition.values);
+    return compare<int64_t>(condition.op, v.i, condition.values);
 }
 
 sp::EvaluationResult evaluate_segment(const sp::EvaluationRequest& request,
