@@ -38,6 +38,7 @@ int run_plugins_inspect(const std::vector<std::string>& args);
 int run_profile_check(const std::vector<std::string>& args);
 int run_load(const std::vector<std::string>& args);
 int run_tenant_stats(const std::vector<std::string>& args);
+int run_tenant_passwd(const std::vector<std::string>& args);
 int run_generate(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_delete(const std::vector<std::string>& args);

@@ -62,12 +62,26 @@ int run_serve(const std::vector<std::string>& args) {
 
     auto runtime = open_runtime(vm);
     if (!runtime) return refused;
-    CountingSink sink(runtime->pipeline());
+    // On an edge host a relay transport (relay-ftps) takes the uploads instead of the local
+    // pipeline: the intakes hand their files to it and it forwards them to the load server.
+    plugin::UploadSink* relay = nullptr;
+    for (auto* t : runtime->transports()) {
+        plugin::UploadSink* r = t->relay();
+        if (!r) continue;
+        if (relay) {
+            std::cerr << "sightline: the profile lists more than one relay transport; an upload "
+                         "can go to one place only\n";
+            return refused;
+        }
+        relay = r;
+    }
+    CountingSink sink(relay ? *relay : runtime->pipeline());
     const auto& profile = runtime->profile();
     runtime->log().event(plugin::LogLevel::info, "serve.started",
                          {{"profile", profile.file},
                           {"tenants", std::to_string(profile.tenants.size())},
                           {"transports", std::to_string(runtime->transports().size())},
+                          {"uploads_to", relay ? "relay" : "pipeline"},
                           {"mode", vm.count("drain") ? "drain" : "serve"}});
     // The HTTP API (profile section api:) runs beside the intake, not in a drain.
     std::unique_ptr<core::SegmentService> segments;

@@ -31,6 +31,7 @@ const Command commands[] = {
     {"segment restore-definitions", "bring segment definitions back from the archive",
      run_segment_restore_definitions},
     {"tenant stats", "show a tenant's files, lines, customers and revenue", run_tenant_stats},
+    {"tenant passwd", "make an FTPS account's password hash for the profile", run_tenant_passwd},
     {"generate", "write a deterministic synthetic dataset", run_generate},
     {"serve", "run the profile's intake, the load pipeline and the HTTP API", run_serve},
     {"api token", "make a new API token (printed once) and its profile entry", run_api_token},
