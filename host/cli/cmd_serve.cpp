@@ -75,6 +75,12 @@ int run_serve(const std::vector<std::string>& args) {
         }
         relay = r;
     }
+    if (runtime->edge() && !relay) {
+        std::cerr << "sightline: " << runtime->profile().file
+                  << " is an edge profile but lists no relay transport (relay-ftps): its uploads "
+                     "would have nowhere to go\n";
+        return refused;
+    }
     CountingSink sink(relay ? *relay : runtime->pipeline());
     const auto& profile = runtime->profile();
     runtime->log().event(plugin::LogLevel::info, "serve.started",
@@ -106,8 +112,12 @@ int run_serve(const std::vector<std::string>& args) {
         for (auto* t : runtime->transports()) t->drain(sink);
     } else {
         // The daily backup of segment definitions to the archive (docs/segments.md).
-        if (!segments) segments = std::make_unique<core::SegmentService>(*runtime);
-        core::DailySegmentBackup daily_backup(*runtime, segments->store());
+        // (An edge host keeps no data and has no definitions to back up.)
+        if (!segments && !runtime->edge())
+            segments = std::make_unique<core::SegmentService>(*runtime);
+        std::unique_ptr<core::DailySegmentBackup> daily_backup;
+        if (segments)
+            daily_backup = std::make_unique<core::DailySegmentBackup>(*runtime, segments->store());
         for (auto* t : runtime->transports()) t->start(sink);
         int signal = 0;
         sigwait(&signals, &signal);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "sightline/core/runtime.hpp"
 #include "sightline/plugin/api.hpp"
 
 namespace sightline::cli {
@@ -99,6 +100,10 @@ int main(int argc, char** argv) {
     } catch (const po::error& e) {
         std::cerr << "sightline: " << e.what() << "\nTry 'sightline --help'.\n";
         return usage;
+    } catch (const sightline::core::StartupError& e) {
+        // A profile that cannot do what was asked (an edge profile asked for data, ...).
+        std::cerr << "sightline: " << e.what() << "\n";
+        return refused;
     } catch (const std::exception& e) {
         std::cerr << "sightline: internal error: " << e.what() << "\n";
         return internal;

@@ -59,7 +59,7 @@ TEST(Profile, UnknownKeyNamesLineAndAllowedKeys) {
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0].key, "tenantz");
     EXPECT_EQ(errors[0].line, 12);
-    EXPECT_NE(errors[0].message.find("allowed keys: version, state_dir"), std::string::npos);
+    EXPECT_NE(errors[0].message.find("allowed keys: version, role, state_dir"), std::string::npos);
 }
 
 TEST(Profile, TenantIdThatEscapesIsRefused) {
@@ -205,4 +205,31 @@ TEST(ConfigSchema, MalformedSchemasAreDetected) {
     EXPECT_NE(check_schema(nlohmann::json::parse(R"([1])")), "");
     EXPECT_NE(check_schema(nlohmann::json::parse(R"({"a": {"type": "text"}})")), "");
     EXPECT_NE(check_schema(nlohmann::json::parse(R"({"a": {"type": "string", "colour": 1}})")), "");
+}
+
+TEST(Profile, EdgeRoleKeepsNoDataSections) {
+    std::vector<ProfileError> errors;
+    Profile p = load_profile(write_profile("version: 1\nrole: edge\ntransports:\n"
+                                           "  - plugin: intake-ftps\n  - plugin: relay-ftps\n"
+                                           "tenants:\n  - id: acme\n"),
+                             errors);
+    ASSERT_TRUE(errors.empty()) << errors[0].to_string();
+    EXPECT_TRUE(p.edge);
+    EXPECT_EQ(p.section("archive"), nullptr);
+
+    errors.clear();
+    std::string text = minimal;
+    text.insert(text.find('\n') + 1, "role: edge\n");
+    load_profile(write_profile(text), errors);
+    ASSERT_EQ(errors.size(), 3u);  // archive, target, and no transports
+    EXPECT_EQ(errors[0].key, "archive");
+    EXPECT_NE(errors[0].message.find("edge profile keeps no data"), std::string::npos);
+
+    errors.clear();
+    text = minimal;
+    text.insert(text.find('\n') + 1, "role: gateway\n");
+    load_profile(write_profile(text), errors);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].key, "role");
+    EXPECT_FALSE(load_profile(write_profile(minimal), errors).edge);
 }

@@ -121,9 +121,9 @@ struct Checker {
     }
 };
 
-const std::vector<std::string> top_keys = {"version",    "state_dir", "log",     "plugins",
-                                           "archive",    "target",    "targets", "transports",
-                                           "evaluators", "services",  "tenants", "api"};
+const std::vector<std::string> top_keys = {
+    "version", "role",       "state_dir",  "log",      "plugins", "archive", "target",
+    "targets", "transports", "evaluators", "services", "tenants", "api"};
 
 void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     if (!node.IsDefined()) {
@@ -494,14 +494,38 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         }
     }
 
-    if (root["archive"].IsDefined())
-        c.plugin_section(root["archive"], "archive", "archive", p);
-    else
-        c.fail(root, "archive", "required key is missing (the archive plugin section)");
-    if (root["target"].IsDefined())
-        c.plugin_section(root["target"], "target", "target", p);
-    else
-        c.fail(root, "target", "required key is missing (the target plugin section)");
+    // role: edge is the outward-facing intake host. It keeps no customer data beyond the
+    // landing zone, so it has no archive, target, evaluators or API: uploads go to a relay.
+    if (const YAML::Node role = root["role"]; role.IsDefined()) {
+        std::string text;
+        if (c.scalar(role, "role", text)) {
+            if (text == "edge")
+                p.edge = true;
+            else if (text != "core")
+                c.fail(role, "role",
+                       "expected core (the default: archive, load, serve) or edge "
+                       "(intake and relay only, no data kept)");
+        }
+    }
+    if (p.edge) {
+        for (const char* key : {"archive", "target", "targets", "evaluators", "api"})
+            if (root[key].IsDefined())
+                c.fail(root[key], key,
+                       "an edge profile keeps no data: remove this section (it belongs in the "
+                       "core profile)");
+        if (!root["transports"].IsDefined())
+            c.fail(root, "transports",
+                   "an edge profile needs transports: an intake and a relay (relay-ftps)");
+    } else {
+        if (root["archive"].IsDefined())
+            c.plugin_section(root["archive"], "archive", "archive", p);
+        else
+            c.fail(root, "archive", "required key is missing (the archive plugin section)");
+        if (root["target"].IsDefined())
+            c.plugin_section(root["target"], "target", "target", p);
+        else
+            c.fail(root, "target", "required key is missing (the target plugin section)");
+    }
     // Further target sections by name, for restores into another database and migrations.
     if (const YAML::Node targets = root["targets"]; targets.IsDefined() && !targets.IsNull()) {
         if (!targets.IsMap()) {

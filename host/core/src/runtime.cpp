@@ -173,7 +173,14 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
                                ")");
         }
     }
-    pipeline_ = std::make_unique<Pipeline>(*archive_, *target_, p.tenants, *log_, clock_);
+    if (!p.edge)
+        pipeline_ = std::make_unique<Pipeline>(*archive_, *target_, p.tenants, *log_, clock_);
+}
+
+void Runtime::require_data(const char* what) const {
+    if (checked_.profile.edge)
+        throw StartupError(std::string(what) + " needs the core profile: " + checked_.profile.file +
+                           " is an edge profile (role: edge), which keeps no data");
 }
 
 Runtime::~Runtime() {

@@ -84,6 +84,7 @@ bool is_loopback_address(const std::string& address);
 struct Profile {
     std::string file;
     std::string state_dir = "./var/state";
+    bool edge = false;  // role: edge (intake + relay, no archive or target)
     LogSettings log;
     std::vector<std::string> plugin_path;
     std::optional<std::vector<std::string>> plugin_allow;

@@ -52,8 +52,15 @@ public:
     const Profile& profile() const { return checked_.profile; }
     EventLog& log() { return *log_; }
     const Clock& clock() const { return clock_; }
-    plugin::Archive& archive() { return *archive_; }
-    plugin::Target& target() { return *target_; }
+    // The data side: absent in an edge profile, where these throw StartupError.
+    plugin::Archive& archive() {
+        require_data("the archive");
+        return *archive_;
+    }
+    plugin::Target& target() {
+        require_data("the tenant database");
+        return *target_;
+    }
     // A named section of the profile's `targets:`; throws StartupError naming the known ones.
     plugin::Target& target(const std::string& section);
     // The probed descriptor of a role's plugin.
@@ -70,11 +77,16 @@ public:
     const std::vector<EvaluatorPlugin>& evaluators() const { return evaluators_; }
     // The profile's `services:`, in order.
     const std::vector<plugin::Service*>& service_plugins() const { return service_plugins_; }
-    Pipeline& pipeline() { return *pipeline_; }
+    Pipeline& pipeline() {
+        require_data("loading");
+        return *pipeline_;
+    }
+    bool edge() const { return checked_.profile.edge; }
     // Plugin id of a role ("archive", "target", "transports[0]", ...).
     std::string plugin_id(const std::string& role) const;
 
 private:
+    void require_data(const char* what) const;
     class Services;
     CheckedProfile checked_;
     Clock clock_;
