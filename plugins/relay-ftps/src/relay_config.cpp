@@ -1,0 +1,92 @@
+#include "relay_config.hpp"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "remote_path.hpp"
+#include "sightline/plugin/api.hpp"
+
+namespace sightline::relay_ftps {
+
+const char config_schema_json[] = R"json({
+  "host": {"type": "string", "required": true,
+    "description": "The load server's internal FTPS intake (name or address; checked against its certificate)"},
+  "port": {"type": "integer", "default": 21, "minimum": 1, "maximum": 65535,
+    "description": "Its control port (explicit FTPS: AUTH TLS)"},
+  "user": {"type": "string", "required": true, "description": "The relay account on the load server"},
+  "password_file": {"type": "string",
+    "description": "File holding the password (first line); refused unless mode 0600 or stricter"},
+  "password_env": {"type": "string",
+    "description": "Or: the environment variable holding the password"},
+  "ca_file": {"type": "string", "required": true,
+    "description": "PEM CA certificate(s) the server's certificate must chain to (the system store is not used)"},
+  "verify_host": {"type": "boolean", "default": true,
+    "description": "Check that the certificate names host"},
+  "tls_max_version": {"type": "string", "default": "1.3", "enum": ["1.2", "1.3"],
+    "description": "Highest TLS version offered (1.2 is the minimum); 1.2 for servers whose TLS 1.3 session reuse fails, e.g. vsftpd 3.0"},
+  "client_certificate": {"type": "string", "description": "PEM client certificate to present (optional)"},
+  "client_key": {"type": "string", "description": "PEM key of client_certificate"},
+  "base_dir": {"type": "string", "default": "/",
+    "description": "Remote folder holding the tenants' folders: files go to <base_dir>/<tenant>/[full/]<name>"},
+  "connect_timeout_seconds": {"type": "integer", "default": 10, "minimum": 1, "maximum": 600,
+    "description": "Connecting, TLS handshake and login"},
+  "result_timeout_seconds": {"type": "integer", "default": 3600, "minimum": 1, "maximum": 86400,
+    "description": "How long to wait for a reply, notably the final one, sent after the load server processed the file"},
+  "backoff_initial_seconds": {"type": "integer", "default": 1, "minimum": 1, "maximum": 3600,
+    "description": "First wait after a failed delivery; doubles on each further failure"},
+  "backoff_max_seconds": {"type": "integer", "default": 300, "minimum": 1, "maximum": 86400,
+    "description": "Longest wait between delivery attempts"},
+  "verify_hash": {"type": "boolean", "default": true,
+    "description": "Confirm each delivery with HASH (SHA-256). Turn off only to test against servers without HASH"}
+})json";
+
+namespace {
+
+using nlohmann::json;
+using plugin::Error;
+
+const char* const kWho = "relay-ftps";
+
+}  // namespace
+
+RelayConfig parse_config(const std::string& json_text) {
+    json config;
+    try {
+        config = json::parse(json_text.empty() ? "{}" : json_text);
+    } catch (const json::exception& e) {
+        throw Error(std::string(kWho) + " config: not valid JSON: " + e.what());
+    }
+    if (!config.is_object()) throw Error(std::string(kWho) + " config: expected a JSON object");
+    const json schema = json::parse(config_schema_json);
+    for (const auto& item : config.items()) {
+        if (!schema.contains(item.key())) {
+            throw Error(std::string(kWho) + " config: unknown key '" + item.key() + "'");
+        }
+    }
+
+    RelayConfig parsed;
+    parsed.connect = ftps_client::parse_connect_settings(config, kWho);
+    parsed.base_dir = ftps_client::string_key(config, "base_dir", "/", kWho);
+    while (parsed.base_dir.size() > 1 && parsed.base_dir.back() == '/') parsed.base_dir.pop_back();
+    try {
+        ftps_client::check_remote_path(parsed.base_dir);
+    } catch (const Error& e) {
+        throw Error(std::string(kWho) + " config: 'base_dir': " + e.what());
+    }
+    parsed.result_timeout_seconds =
+        ftps_client::integer_key(config, "result_timeout_seconds", 3600, 1, 86400, kWho);
+    parsed.backoff_initial_seconds =
+        ftps_client::integer_key(config, "backoff_initial_seconds", 1, 1, 3600, kWho);
+    parsed.backoff_max_seconds =
+        ftps_client::integer_key(config, "backoff_max_seconds", 300, 1, 86400, kWho);
+    if (parsed.backoff_max_seconds < parsed.backoff_initial_seconds) {
+        throw Error(std::string(kWho) +
+                    " config: 'backoff_max_seconds' must not be below 'backoff_initial_seconds'");
+    }
+    parsed.verify_hash = ftps_client::boolean_key(config, "verify_hash", true, kWho);
+    parsed.connect.response_timeout_seconds = parsed.result_timeout_seconds;
+    return parsed;
+}
+
+}  // namespace sightline::relay_ftps
