@@ -112,7 +112,7 @@ expect_contains "a status note says the malformed file was refused" "bad.csv.ref
 expect_contains "status notes for loaded files" "s1.csv.loaded" "$listing"
 note=$(echo "$listing" | grep 'bad.csv.refused' | head -1)
 run curl -sS --ssl-reqd --cacert "$CA" --user "demo-upload:$PASSWORD" "$URL/status/$note"
-expect_contains "the note names the line and column" "line 2" "$out"
+expect_contains "the note names the line, column and reason" "bad.csv:2:3 (customer): not an unsigned integer" "$out"
 
 # Nothing can be read back: no download of uploads, and another tenant sees nothing of demo's.
 "$SIGHTLINE" generate --rows 10 --customers 3 --seed 9 --output pending.csv

@@ -207,6 +207,44 @@ TEST(ConfigSchema, MalformedSchemasAreDetected) {
     EXPECT_NE(check_schema(nlohmann::json::parse(R"({"a": {"type": "string", "colour": 1}})")), "");
 }
 
+TEST(ConfigSchema, NestedObjectsAreTypedLikeConfigs) {
+    auto schema = nlohmann::json::parse(R"({
+      "accounts": {"type": "array", "items": {"type": "object", "properties": {
+        "user": {"type": "string", "required": true},
+        "await": {"type": "boolean", "default": false}}}},
+      "limits": {"type": "object", "default": {}, "properties": {
+        "max": {"type": "integer", "default": 8, "maximum": 100}}},
+      "extra": {"type": "object"}
+    })");
+    ASSERT_EQ(check_schema(schema), "");
+    std::vector<ProfileError> errors;
+    YAML::Node node = YAML::Load(
+        "accounts:\n  - {user: a, await: yes}\n  - {user: b}\nlimits: {max: 9}\n"
+        "extra: {k: v}\n");
+    auto config = validate_config(node, schema, "p.yaml", "transports[0].config", errors);
+    ASSERT_TRUE(errors.empty()) << errors[0].to_string();
+    EXPECT_EQ(config["accounts"][0]["await"], true);
+    EXPECT_EQ(config["accounts"][1]["await"], false);
+    EXPECT_EQ(config["limits"]["max"], 9);
+    EXPECT_EQ(config["extra"]["k"], "v");
+
+    node = YAML::Load("accounts:\n  - {await: maybe}\n  - b\nlimits: {max: 900, min: 1}\n");
+    validate_config(node, schema, "p.yaml", "transports[0].config", errors);
+    ASSERT_EQ(errors.size(), 5u);
+    EXPECT_EQ(errors[0].key, "transports[0].config.accounts[0].await");
+    EXPECT_EQ(errors[1].key, "transports[0].config.accounts[0].user");
+    EXPECT_EQ(errors[2].key, "transports[0].config.accounts[1]");
+    EXPECT_EQ(errors[2].message, "expected a mapping");
+    EXPECT_EQ(errors[3].key, "transports[0].config.limits.max");
+    EXPECT_EQ(errors[4].key, "transports[0].config.limits.min");
+
+    EXPECT_NE(check_schema(nlohmann::json::parse(
+                  R"({"a": {"type": "object", "properties": {"b": {"type": "txt"}}}})")),
+              "");
+    EXPECT_NE(check_schema(nlohmann::json::parse(R"({"a": {"type": "string", "properties": {}}})")),
+              "");
+}
+
 TEST(Profile, EdgeRoleKeepsNoDataSections) {
     std::vector<ProfileError> errors;
     Profile p = load_profile(write_profile("version: 1\nrole: edge\ntransports:\n"

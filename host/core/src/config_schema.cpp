@@ -24,7 +24,7 @@ const std::set<std::string> schema_types = {"string", "integer", "boolean",
                                             "number", "array",   "object"};
 const std::set<std::string> schema_fields = {"type",    "required", "default",    "description",
                                              "enum",    "secret",   "deprecated", "minimum",
-                                             "maximum", "items"};
+                                             "maximum", "items",    "properties"};
 
 std::string join_keys(const json& schema) {
     std::string out;
@@ -62,6 +62,9 @@ ProfileError error_at(const YAML::Node& node, const std::string& file, const std
     return e;
 }
 
+json convert_object(const YAML::Node& node, const json& spec, const std::string& file,
+                    const std::string& key, std::vector<ProfileError>& errors);
+
 // One value, typed by its spec. Returns null json on error (after reporting it).
 json convert_value(const YAML::Node& node, const json& spec, const std::string& file,
                    const std::string& key, std::vector<ProfileError>& errors) {
@@ -70,18 +73,19 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
         errors.push_back(error_at(node, file, key, message));
         return json();
     };
-    if (type == "object") return fail("a mapping is not allowed here");
+    if (type == "object") return convert_object(node, spec, file, key, errors);
     if (type == "array") {
         if (!node.IsSequence()) return fail("expected a list");
         json out = json::array();
         json item_spec = spec.contains("items") ? spec["items"] : json{{"type", "string"}};
+        bool all_good = true;  // every item is checked, so that all errors are reported at once
         for (size_t i = 0; i < node.size(); ++i) {
             json v = convert_value(node[i], item_spec, file, key + "[" + std::to_string(i) + "]",
                                    errors);
-            if (v.is_null()) return json();
+            all_good = all_good && !v.is_null();
             out.push_back(v);
         }
-        return out;
+        return all_good ? out : json();
     }
     if (!node.IsScalar()) return fail("expected a single value (" + type + ")");
     std::string text;
@@ -122,6 +126,36 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
     return value;
 }
 
+// A mapping. With "properties" (a nested schema) it is checked like a plugin's config: typed
+// values, defaults, unknown keys refused. Without, it is free-form: values pass as strings.
+json convert_object(const YAML::Node& node, const json& spec, const std::string& file,
+                    const std::string& key, std::vector<ProfileError>& errors) {
+    if (!node.IsMap()) {
+        errors.push_back(error_at(node, file, key, "expected a mapping"));
+        return json();
+    }
+    const size_t before = errors.size();
+    if (spec.contains("properties")) {
+        json out = validate_config(node, spec["properties"], file, key, errors);
+        return errors.size() == before ? out : json();
+    }
+    json obj = json::object();
+    for (const auto& inner : node) {
+        const std::string path = key + "." + inner.first.Scalar();
+        std::string text, env_error;
+        if (!inner.second.IsScalar()) {
+            errors.push_back(error_at(inner.second, file, path, "expected a single value"));
+            continue;
+        }
+        if (!substitute_env(inner.second.Scalar(), text, env_error)) {
+            errors.push_back(error_at(inner.second, file, path, env_error));
+            continue;
+        }
+        obj[inner.first.Scalar()] = text;
+    }
+    return errors.size() == before ? obj : json();
+}
+
 }  // namespace
 
 std::string check_schema(const json& schema) {
@@ -137,6 +171,19 @@ std::string check_schema(const json& schema) {
             return "schema entry '" + it.key() + "' has no valid type";
         if (spec.contains("description") && !spec["description"].is_string())
             return "schema entry '" + it.key() + "' has a description that is not text";
+        // Nested schemas: an object's properties, an array's item spec (its properties).
+        if (spec.contains("properties")) {
+            if (spec["type"] != "object")
+                return "schema entry '" + it.key() + "' has properties but is not an object";
+            const std::string inner = check_schema(spec["properties"]);
+            if (!inner.empty()) return it.key() + ": " + inner;
+        }
+        if (spec.contains("items")) {
+            if (spec["type"] != "array")
+                return "schema entry '" + it.key() + "' has items but is not an array";
+            const std::string inner = check_schema(json{{"items", spec["items"]}});
+            if (!inner.empty()) return it.key() + "." + inner;
+        }
     }
     return "";
 }
@@ -166,31 +213,6 @@ json validate_config(const YAML::Node& node, const json& schema, const std::stri
                 continue;
             }
             const json& spec = schema[key];
-            if (spec.value("type", "") == "object") {
-                // Free-form objects are passed through as YAML-typed JSON strings.
-                json obj = json::object();
-                if (!kv.second.IsMap()) {
-                    errors.push_back(error_at(kv.second, file, path, "expected a mapping"));
-                    continue;
-                }
-                for (const auto& inner : kv.second) {
-                    std::string text, env_error;
-                    if (!inner.second.IsScalar()) {
-                        errors.push_back(error_at(inner.second, file,
-                                                  path + "." + inner.first.Scalar(),
-                                                  "expected a single value"));
-                        continue;
-                    }
-                    if (!substitute_env(inner.second.Scalar(), text, env_error)) {
-                        errors.push_back(error_at(inner.second, file,
-                                                  path + "." + inner.first.Scalar(), env_error));
-                        continue;
-                    }
-                    obj[inner.first.Scalar()] = text;
-                }
-                out[key] = obj;
-                continue;
-            }
             json value = convert_value(kv.second, spec, file, path, errors);
             if (!value.is_null()) out[key] = value;
         }

@@ -87,7 +87,12 @@ plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
     request.account = upload.account;
     request.peer = upload.peer;
     LoadReport report = process(request);
-    return plugin::UploadResult{report.outcome, report.message};
+    // A transport shows this to the tenant (intake-ftps's status notes): a refusal carries its
+    // first errors, each with file, line, column and reason.
+    std::string message = report.message;
+    if (report.outcome == UploadOutcome::refused && !report.record.detail.empty())
+        message += ":\n" + report.record.detail;
+    return plugin::UploadResult{report.outcome, message};
 }
 
 LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& progress) {

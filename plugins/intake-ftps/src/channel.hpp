@@ -1,0 +1,64 @@
+// One non-blocking socket, plain or TLS, where every operation waits with poll() against a
+// deadline. A session's thread owns its channels, so a timeout is just a deadline passing: no
+// other thread ever closes a socket under a blocked call. Waits wake every 250 ms to notice
+// stop().
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "fd.hpp"
+#include "tls_context.hpp"
+
+namespace sightline::intake_ftps {
+
+using Clock = std::chrono::steady_clock;
+using Deadline = Clock::time_point;
+
+enum class Io {
+    ok,
+    closed,     // orderly end: TLS close_notify (or FIN on a plain connection)
+    truncated,  // TLS connection ended without close_notify
+    timeout,
+    stopped,  // the server is stopping
+    error,
+};
+
+class Channel {
+public:
+    Channel(Fd fd, const std::atomic<bool>& stopping) : fd_(std::move(fd)), stopping_(stopping) {}
+    ~Channel();
+    Channel(const Channel&) = delete;
+    Channel& operator=(const Channel&) = delete;
+
+    // Server side handshake on this socket; afterwards reads and writes go through TLS.
+    Io handshake(const TlsContext& context, TicketBinding* binding, Deadline deadline);
+    Io read(char* buffer, size_t capacity, size_t& got, Deadline deadline);
+    Io write_all(const char* data, size_t size, Deadline deadline);
+    Io write_all(const std::string& text, Deadline deadline) {
+        return write_all(text.data(), text.size(), deadline);
+    }
+    // Sends close_notify (best effort, bounded by deadline); the socket stays open.
+    void close_notify(Deadline deadline);
+
+    bool tls() const { return ssl_ != nullptr; }
+    SSL* ssl() const { return ssl_; }
+    int fd() const { return fd_.get(); }
+    const std::string& error() const { return error_; }
+
+private:
+    Io wait(short events, Deadline deadline);
+    // Maps an SSL_* failure to a wait (returns ok to retry) or a final result.
+    Io after_ssl_failure(int result, Deadline deadline);
+
+    Fd fd_;
+    const std::atomic<bool>& stopping_;
+    SSL* ssl_ = nullptr;
+    bool shutdown_sent_ = false;
+    std::string error_;
+};
+
+}  // namespace sightline::intake_ftps

@@ -1,0 +1,236 @@
+#include "server.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "session.hpp"
+#include "sightline/ftps/password.hpp"
+#include "sightline/ftps/tls_policy.hpp"
+
+namespace sightline::intake_ftps {
+
+using plugin::LogLevel;
+
+Server::Server(Config config, plugin::HostServices& host)
+    : config_(std::move(config)),
+      host_(host),
+      landing_(config_.landing),
+      queue_(config_, landing_, host_),
+      sweeper_(config_, landing_, queue_, host_),
+      ports_(config_.passive_first, config_.passive_last),
+      bans_(config_.limits.ban_failures, config_.limits.ban_window_seconds * 1'000'000,
+            config_.limits.ban_seconds * 1'000'000),
+      connections_(config_.limits.max_connections, config_.limits.max_per_address),
+      verifications_(std::max<int64_t>(1, std::thread::hardware_concurrency())) {}
+
+Server::~Server() {
+    try {
+        stop();
+    } catch (...) {
+    }
+}
+
+void Server::check_tenants(const std::vector<std::string>& tenants) const {
+    for (const auto& account : config_.accounts) {
+        if (account.relay()) continue;
+        if (std::find(tenants.begin(), tenants.end(), account.tenant) == tenants.end()) {
+            throw plugin::Error("intake-ftps: account '" + account.user + "' names tenant '" +
+                                account.tenant + "', which the profile does not define");
+        }
+    }
+}
+
+void Server::start(plugin::UploadSink& sink) {
+    std::lock_guard<std::mutex> lifecycle(lifecycle_mutex_);
+    if (accept_thread_.joinable()) throw plugin::Error("intake-ftps: start() called twice");
+    const auto tenants = host_.tenants();
+    check_tenants(tenants);
+    landing_.prepare(tenants);
+    remove_partials(tenants);
+
+    if (config_.self_signed && (!std::filesystem::exists(config_.certificate) ||
+                                !std::filesystem::exists(config_.private_key))) {
+        try {
+            ftps::ensure_self_signed(config_.certificate, config_.private_key,
+                                     {config_.listen_host, "localhost"});
+        } catch (const std::exception& e) {
+            throw plugin::Error(std::string("intake-ftps: cannot create a self-signed "
+                                            "certificate: ") +
+                                e.what());
+        }
+        host_.log(LogLevel::warn, "intake_ftps.self_signed",
+                  {{"certificate", config_.certificate}, {"key", config_.private_key}});
+    }
+    tls_ = std::make_unique<TlsContext>(config_);
+
+    using boost::asio::ip::tcp;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(config_.listen_host, ec);
+    if (ec) throw plugin::Error("intake-ftps: bad listen address '" + config_.listen_host + "'");
+    acceptor_.emplace(io_);
+    const tcp::endpoint endpoint(address, config_.listen_port);
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(128, ec);
+    if (!ec) acceptor_->non_blocking(true, ec);
+    if (ec) {
+        acceptor_.reset();
+        throw plugin::Error("intake-ftps: cannot listen on " + config_.listen_host + ":" +
+                            std::to_string(config_.listen_port) + ": " + ec.message());
+    }
+    bound_port_ = acceptor_->local_endpoint().port();
+
+    shared_.reset(new Shared{config_, host_, landing_, queue_, *tls_, ports_, io_, bans_,
+                             verifications_, stopping_, sink, tenants,
+                             ftps::hash_password(random_hex(16))});
+    stopping_ = false;
+    // Uploads left from before a restart go first, oldest first.
+    queue_.scan(tenants);
+    queue_.start(sink);
+    sweeper_.run();
+    sweep_thread_ = std::thread([this] { sweep_loop(); });
+    accept_thread_ = std::thread([this] { accept_loop(); });
+    host_.log(LogLevel::info, "intake_ftps.started",
+              {{"listen", config_.listen_host + ":" + std::to_string(bound_port_)},
+               {"passive_ports",
+                std::to_string(config_.passive_first) + "-" + std::to_string(config_.passive_last)},
+               {"landing", config_.landing}});
+}
+
+void Server::stop() {
+    std::lock_guard<std::mutex> lifecycle(lifecycle_mutex_);
+    if (!accept_thread_.joinable()) return;
+    {
+        std::lock_guard<std::mutex> lock(sweep_mutex_);
+        stopping_ = true;
+    }
+    sweep_wake_.notify_all();
+    accept_thread_.join();
+    sweep_thread_.join();
+    // Sessions notice stopping_ within 250 ms; one waiting for its own submission
+    // (await_result) returns when the submission does.
+    reap(true);
+    queue_.stop();
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    acceptor_.reset();
+    host_.log(LogLevel::info, "intake_ftps.stopped", {});
+}
+
+void Server::remove_partials(const std::vector<std::string>& tenants) {
+    // No session runs before start(): whatever is in .partial/ was cut off by a stop or a crash
+    // and can never complete.
+    for (const auto& tenant : tenants) {
+        Fd dir = landing_.open_dir(tenant, Sub::partial);
+        if (!dir.valid()) continue;
+        for (const auto& entry : Landing::list(dir.get())) {
+            if (entry.dir || ::unlinkat(dir.get(), entry.name.c_str(), 0) != 0) continue;
+            host_.log(LogLevel::info, "intake_ftps.partial_removed",
+                      {{"tenant", tenant}, {"bytes", std::to_string(entry.size)}});
+        }
+    }
+}
+
+void Server::drain(plugin::UploadSink& sink) {
+    const auto tenants = host_.tenants();
+    landing_.prepare(tenants);
+    queue_.scan(tenants);
+    queue_.drain(sink);
+}
+
+void Server::sweep_loop() {
+    std::unique_lock<std::mutex> lock(sweep_mutex_);
+    // The host's clock decides ages; the interval is real time.
+    while (!sweep_wake_.wait_for(lock, std::chrono::seconds(config_.sweep_interval_seconds),
+                                 [this] { return stopping_.load(); })) {
+        lock.unlock();
+        sweeper_.run();
+        lock.lock();
+    }
+}
+
+void Server::accept_loop() {
+    const int listen_fd = acceptor_->native_handle();
+    while (!stopping_.load()) {
+        pollfd p{listen_fd, POLLIN, 0};
+        if (::poll(&p, 1, 250) <= 0) {
+            reap(false);
+            continue;
+        }
+        Fd fd(::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!fd.valid()) continue;
+        const std::string peer = peer_address(fd.get());
+        auto refuse = [&](const char* event, const char* text) {
+            host_.log(LogLevel::warn, event, {{"peer", peer}});
+            const std::string line = std::string("421 ") + text + "\r\n";
+            // Best effort on a fresh socket: the buffer is empty, so this does not block.
+            (void)::send(fd.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        };
+        if (bans_.banned(peer, host_.now_us())) {
+            refuse("intake_ftps.banned", "Too many failed logins from your address: try later");
+            continue;
+        }
+        switch (connections_.acquire(peer)) {
+            case ConnectionLimiter::Verdict::total:
+                refuse("intake_ftps.too_many_connections", "Too many connections: try later");
+                continue;
+            case ConnectionLimiter::Verdict::per_address:
+                refuse("intake_ftps.too_many_from_address",
+                       "Too many connections from your address");
+                continue;
+            case ConnectionLimiter::Verdict::ok:
+                break;
+        }
+        {
+            std::lock_guard<std::mutex> lock(workers_mutex_);
+            workers_.emplace_back();
+            Worker& worker = workers_.back();
+            worker.thread = std::thread([this, &worker, peer, raw = fd.release()] {
+                serve(Fd(raw), peer);
+                connections_.release(peer);
+                worker.done = true;
+            });
+        }
+        reap(false);
+    }
+}
+
+void Server::serve(Fd fd, std::string peer) {
+    // Nothing may escape a thread.
+    try {
+        Session session(*shared_, std::move(fd), peer);
+        session.run();
+    } catch (const std::exception& e) {
+        host_.log(LogLevel::error, "intake_ftps.session_failed",
+                  {{"peer", peer}, {"error", e.what()}});
+    } catch (...) {
+        host_.log(LogLevel::error, "intake_ftps.session_failed",
+                  {{"peer", peer}, {"error", "unknown exception"}});
+    }
+}
+
+void Server::reap(bool all) {
+    std::list<Worker> finished;
+    {
+        std::lock_guard<std::mutex> lock(workers_mutex_);
+        for (auto it = workers_.begin(); it != workers_.end();) {
+            auto next = std::next(it);
+            if (all || it->done.load()) finished.splice(finished.end(), workers_, it);
+            it = next;
+        }
+    }
+    for (auto& worker : finished) {
+        if (worker.thread.joinable()) worker.thread.join();
+    }
+}
+
+}  // namespace sightline::intake_ftps

@@ -1,0 +1,79 @@
+// The intake-ftps transport: accepts control connections (one thread each), runs the upload
+// queue's worker and the retention sweep.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "config.hpp"
+#include "landing.hpp"
+#include "limits.hpp"
+#include "passive.hpp"
+#include "shared.hpp"
+#include "sightline/plugin/transport.hpp"
+#include "sweep.hpp"
+#include "tls_context.hpp"
+#include "upload_queue.hpp"
+
+namespace sightline::intake_ftps {
+
+class Server final : public plugin::Transport {
+public:
+    Server(Config config, plugin::HostServices& host);
+    ~Server() override;
+
+    void start(plugin::UploadSink& sink) override;
+    void stop() override;
+    void drain(plugin::UploadSink& sink) override;
+
+    // The port listened on (the configured one, or the kernel's pick for port 0).
+    uint16_t port() const { return bound_port_; }
+
+private:
+    void check_tenants(const std::vector<std::string>& tenants) const;
+    void remove_partials(const std::vector<std::string>& tenants);
+    void accept_loop();
+    void sweep_loop();
+    void serve(Fd fd, std::string peer);
+    void reap(bool all);
+
+    const Config config_;
+    plugin::HostServices& host_;
+    Landing landing_;
+    UploadQueue queue_;
+    Sweeper sweeper_;
+    PortPool ports_;
+    BanList bans_;
+    ConnectionLimiter connections_;
+    Semaphore verifications_;
+    boost::asio::io_context io_;
+
+    std::mutex lifecycle_mutex_;
+    std::atomic<bool> stopping_{false};
+    std::unique_ptr<TlsContext> tls_;
+    std::unique_ptr<Shared> shared_;
+    std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
+    uint16_t bound_port_ = 0;
+    std::thread accept_thread_;
+    std::thread sweep_thread_;
+    std::mutex sweep_mutex_;
+    std::condition_variable sweep_wake_;
+
+    struct Worker {
+        std::thread thread;
+        std::atomic<bool> done{false};
+    };
+    std::mutex workers_mutex_;
+    std::list<Worker> workers_;
+};
+
+}  // namespace sightline::intake_ftps

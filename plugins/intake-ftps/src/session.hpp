@@ -1,0 +1,73 @@
+// One control connection, served start to end in its own thread.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "channel.hpp"
+#include "command.hpp"
+#include "passive.hpp"
+#include "shared.hpp"
+#include "virtual_path.hpp"
+
+namespace sightline::intake_ftps {
+
+class Session {
+public:
+    Session(Shared& shared, Fd fd, std::string peer);
+    void run();
+
+private:
+    enum class Next { go_on, close };
+
+    Next handle(const Command& command);
+    Next before_login(const Command& command);
+    Next auth(const std::string& arg);
+    Next pass(const std::string& password);
+    Next passive(bool extended, const std::string& arg);
+    Next store(const std::string& arg);
+    Next list(const std::string& arg, const std::string& style);
+    Next retrieve(const std::string& arg);
+    Next size_or_time(const std::string& verb, const std::string& arg);
+    Next modify_time(const std::string& arg);
+    Next make_dir(const std::string& arg);
+    Next remove(const std::string& arg);
+    Next hash(const std::string& arg);
+    Next change_dir(const std::string& arg);
+
+    // Resolves arg for this account; on failure replies (550/553) and returns false.
+    bool locate_arg(const std::string& arg, Location& location, VPath& path);
+    // Opens the data connection for a transfer after checks and the 150 reply; nullptr after
+    // a final error reply.
+    std::unique_ptr<Channel> data_for(const std::string& what);
+
+    bool reply(int code, const std::string& text);
+    bool reply_raw(const std::string& text);
+    void log(plugin::LogLevel level, const char* event, plugin::LogFields fields = {});
+    bool logged_in() const { return !tenant_.empty(); }
+
+    Shared& shared_;
+    Channel control_;
+    const std::string peer_;
+    LineReader reader_;
+    TicketBinding binding_;  // this control connection's ticket token
+    bool pbsz_ = false;
+    bool prot_private_ = false;
+    bool epsv_all_ = false;
+    std::string pending_user_;
+    std::string user_;
+    std::string tenant_;  // "*" for the relay account; empty before login
+    bool await_result_ = false;
+    VPath cwd_;
+    std::unique_ptr<PassiveListener> passive_;
+    int bad_lines_ = 0;
+    struct Received {
+        std::string sha256;
+        int64_t bytes = 0;
+    };
+    std::map<std::string, Received> received_;  // by virtual path: HASH after processing
+};
+
+}  // namespace sightline::intake_ftps
