@@ -1,4 +1,5 @@
 // sightline serve --profile P [--drain]
+#include <malloc.h>
 #include <signal.h>
 
 #include <atomic>
@@ -52,6 +53,12 @@ int run_serve(const std::vector<std::string>& args) {
         "drain", "process every upload pending now, then stop (instead of serving until a signal)");
     po::variables_map vm;
     if (!parse(args, "sightline serve --profile P [--drain]", options, {}, vm)) return ok;
+
+    // A long-running server must not keep its peak memory: without this, glibc raises its mmap
+    // threshold after the first large free, and later large transient buffers (16 MiB per scrypt
+    // login check in intake-ftps, big segment results) stay resident in every malloc arena
+    // (measured: 340 MiB instead of 53 MiB for 200 concurrent FTPS logins).
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
     // Signals are taken by sigwait below: block them before any plugin starts a thread.
     sigset_t signals;

@@ -101,6 +101,33 @@ Io Channel::read(char* buffer, size_t capacity, size_t& got, Deadline deadline) 
     }
 }
 
+Io Channel::read_batch(char* buffer, size_t capacity, size_t& got, Deadline deadline) {
+    got = 0;
+    if (deferred_) {
+        deferred_ = false;
+        return deferred_io_;
+    }
+    const Io first = read(buffer, capacity, got, deadline);
+    if (first != Io::ok || ssl_ == nullptr) return first;
+    // Room for at least one more full record; stop at the first read that would wait.
+    while (capacity - got >= 16 * 1024) {
+        ERR_clear_error();
+        errno = 0;
+        const int n = SSL_read(ssl_, buffer + got,
+                               static_cast<int>(std::min<size_t>(capacity - got, 1 << 30)));
+        if (n > 0) {
+            got += static_cast<size_t>(n);
+            continue;
+        }
+        const int code = SSL_get_error(ssl_, n);
+        if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) break;
+        deferred_io_ = after_ssl_failure(n, deadline);
+        deferred_ = deferred_io_ != Io::ok;
+        break;
+    }
+    return Io::ok;
+}
+
 Io Channel::write_all(const char* data, size_t size, Deadline deadline) {
     size_t done = 0;
     while (done < size) {

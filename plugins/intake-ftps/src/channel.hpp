@@ -37,6 +37,10 @@ public:
     // Server side handshake on this socket; afterwards reads and writes go through TLS.
     Io handshake(const TlsContext& context, TicketBinding* binding, Deadline deadline);
     Io read(char* buffer, size_t capacity, size_t& got, Deadline deadline);
+    // Like read(), then keeps filling buffer with whatever TLS can decrypt without waiting, so a
+    // bulk transfer costs one write() and one digest update per buffer instead of per 16 KiB
+    // record. An end or error met after some bytes is kept for the next call.
+    Io read_batch(char* buffer, size_t capacity, size_t& got, Deadline deadline);
     Io write_all(const char* data, size_t size, Deadline deadline);
     Io write_all(const std::string& text, Deadline deadline) {
         return write_all(text.data(), text.size(), deadline);
@@ -59,6 +63,8 @@ private:
     SSL* ssl_ = nullptr;
     bool shutdown_sent_ = false;
     std::string error_;
+    bool deferred_ = false;  // read_batch met an end after some bytes: deferred_io_ comes next
+    Io deferred_io_ = Io::ok;
 };
 
 }  // namespace sightline::intake_ftps

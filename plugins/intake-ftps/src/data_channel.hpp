@@ -43,7 +43,6 @@ enum class ReceiveEnd {
 struct ReceiveResult {
     ReceiveEnd end = ReceiveEnd::truncated;
     int64_t bytes = 0;
-    std::string sha256;  // hex, when complete
     std::string detail;
 };
 

@@ -64,7 +64,7 @@ private:
     std::unique_ptr<PassiveListener> passive_;
     int bad_lines_ = 0;
     struct Received {
-        std::string sha256;
+        std::string landing_path;  // the queue remembers its digest after processing
         int64_t bytes = 0;
     };
     std::map<std::string, Received> received_;  // by virtual path: HASH after processing

@@ -199,9 +199,9 @@ Session::Next Session::hash(const std::string& arg) {
         // Processed and removed already: answer from what this session received.
         auto it = received_.find(to_string(path));
         if (it != received_.end()) {
-            digest = it->second.sha256;
+            digest = shared_.queue.digest_of(it->second.landing_path);
             bytes = it->second.bytes;
-            found = true;
+            found = !digest.empty();
         }
     }
     if (!found) return reply(550, "No such file") ? Next::go_on : Next::close;

@@ -121,8 +121,8 @@ Session::Next Session::store(const std::string& arg) {
         return reply(451, "Cannot store the file") ? Next::go_on : Next::close;
     }
     ::fsync(dir.get());
-    received_[to_string(path)] = {received.sha256, received.bytes};
-    fields["sha256"] = received.sha256;
+    received_[to_string(path)] = {shared_.landing.path(loc.tenant, sub, loc.name), received.bytes};
+    fields["bytes"] = std::to_string(received.bytes);
     fields["full"] = loc.place == Place::full_upload ? "true" : "false";
     log(LogLevel::info, "intake_ftps.upload", fields);
 

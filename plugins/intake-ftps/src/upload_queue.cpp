@@ -1,5 +1,9 @@
 #include "upload_queue.hpp"
 
+#include "fd.hpp"
+#include "session_util.hpp"
+
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +18,10 @@
 #include "status_note.hpp"
 
 namespace sightline::intake_ftps {
+
+namespace {
+constexpr size_t kRememberedDigests = 4096;
+}  // namespace
 
 using plugin::LogLevel;
 using plugin::UploadOutcome;
@@ -155,6 +163,12 @@ void UploadQueue::drain(plugin::UploadSink& sink) {
     }
 }
 
+std::string UploadQueue::digest_of(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = digests_.find(path);
+    return it == digests_.end() ? "" : it->second;
+}
+
 UploadResult UploadQueue::process(const plugin::Upload& upload, plugin::UploadSink& sink) {
     plugin::LogFields fields{{"tenant", upload.tenant},
                              {"file", upload.name},
@@ -169,6 +183,24 @@ UploadResult UploadQueue::process(const plugin::Upload& upload, plugin::UploadSi
         result.outcome = UploadOutcome::retry;
         result.message = "the upload is gone";
         return result;
+    }
+    {
+        // The digest of what is stored, for HASH after the file is gone (the relay asks then).
+        std::string digest;
+        int64_t bytes = 0;
+        const auto slash = upload.path.rfind('/');
+        Fd dir(::open(upload.path.substr(0, slash).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (dir.valid() && file_sha256(dir.get(), upload.path.substr(slash + 1), digest, bytes)) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (digests_.emplace(upload.path, digest).second)
+                digest_order_.push_back(upload.path);
+            else
+                digests_[upload.path] = digest;
+            while (digest_order_.size() > kRememberedDigests) {
+                digests_.erase(digest_order_.front());
+                digest_order_.pop_front();
+            }
+        }
     }
     try {
         result = sink.submit(upload);

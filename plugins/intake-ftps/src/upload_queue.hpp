@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <list>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -55,6 +56,9 @@ public:
     // submitted right now.
     bool forget(const std::string& path);
     bool queued(const std::string& path);
+    // The SHA-256 of a landing file this queue processed lately ("" when unknown): HASH asked
+    // after the file was processed and removed.
+    std::string digest_of(const std::string& path);
     size_t size();
 
 private:
@@ -69,7 +73,9 @@ private:
 
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::list<Pending> items_;  // arrival order
+    std::list<Pending> items_;                    // arrival order
+    std::map<std::string, std::string> digests_;  // landing path -> SHA-256, the latest ones
+    std::list<std::string> digest_order_;         // oldest first, bounded
     bool stopping_ = false;
     std::thread thread_;
 };
