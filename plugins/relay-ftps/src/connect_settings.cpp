@@ -10,6 +10,22 @@ namespace sightline::ftps_client {
 using nlohmann::json;
 using plugin::Error;
 
+json config_object(const std::string& json_text, const char* schema_json, const std::string& who) {
+    json config;
+    try {
+        config = json::parse(json_text.empty() ? "{}" : json_text);
+    } catch (const json::exception& e) {
+        throw Error(who + " config: not valid JSON: " + e.what());
+    }
+    if (!config.is_object()) throw Error(who + " config: expected a JSON object");
+    const json schema = json::parse(schema_json);
+    for (const auto& item : config.items()) {
+        if (!schema.contains(item.key()))
+            throw Error(who + " config: unknown key '" + item.key() + "'");
+    }
+    return config;
+}
+
 std::string string_key(const json& config, const char* key, const std::string& fallback,
                        const std::string& who) {
     auto it = config.find(key);

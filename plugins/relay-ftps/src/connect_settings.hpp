@@ -31,6 +31,11 @@ struct ConnectSettings {
 // and the password itself. Throws plugin::Error naming the key at fault, prefixed with `who`.
 ConnectSettings parse_connect_settings(const nlohmann::json& config, const std::string& who);
 
+// The plugin's config JSON as an object, every key one the schema declares (the host checked
+// already; this guards direct use of the module).
+nlohmann::json config_object(const std::string& json_text, const char* schema_json,
+                             const std::string& who);
+
 // Shared helpers for the rest of a config: a string (fallback when absent) and a bounded integer.
 std::string string_key(const nlohmann::json& config, const char* key, const std::string& fallback,
                        const std::string& who);

@@ -51,19 +51,7 @@ const char* const kWho = "relay-ftps";
 }  // namespace
 
 RelayConfig parse_config(const std::string& json_text) {
-    json config;
-    try {
-        config = json::parse(json_text.empty() ? "{}" : json_text);
-    } catch (const json::exception& e) {
-        throw Error(std::string(kWho) + " config: not valid JSON: " + e.what());
-    }
-    if (!config.is_object()) throw Error(std::string(kWho) + " config: expected a JSON object");
-    const json schema = json::parse(config_schema_json);
-    for (const auto& item : config.items()) {
-        if (!schema.contains(item.key())) {
-            throw Error(std::string(kWho) + " config: unknown key '" + item.key() + "'");
-        }
-    }
+    const json config = ftps_client::config_object(json_text, config_schema_json, kWho);
 
     RelayConfig parsed;
     parsed.connect = ftps_client::parse_connect_settings(config, kWho);
