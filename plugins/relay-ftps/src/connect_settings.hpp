@@ -7,6 +7,29 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+// The schema entries of the connection keys that parse_connect_settings() reads, shared by the
+// plugins' descriptors (which need constant text). Each plugin adds its own "host" and "user"
+// descriptions. Ends with a comma: put it between the plugin's own entries.
+// clang-format off
+#define SIGHTLINE_FTPS_CONNECT_SCHEMA_KEYS \
+    "  \"port\": {\"type\": \"integer\", \"default\": 21, \"minimum\": 1, \"maximum\": 65535,\n" \
+    "    \"description\": \"Its control port (explicit FTPS: AUTH TLS)\"},\n" \
+    "  \"password_file\": {\"type\": \"string\",\n" \
+    "    \"description\": \"File holding the password (first line); refused unless mode 0600 or stricter\"},\n" \
+    "  \"password_env\": {\"type\": \"string\",\n" \
+    "    \"description\": \"Or: the environment variable holding the password\"},\n" \
+    "  \"ca_file\": {\"type\": \"string\", \"required\": true,\n" \
+    "    \"description\": \"PEM CA certificate(s) the server's certificate must chain to (the system store is not used)\"},\n" \
+    "  \"verify_host\": {\"type\": \"boolean\", \"default\": true,\n" \
+    "    \"description\": \"Check that the certificate names host\"},\n" \
+    "  \"tls_max_version\": {\"type\": \"string\", \"default\": \"1.3\", \"enum\": [\"1.2\", \"1.3\"],\n" \
+    "    \"description\": \"Highest TLS version offered (1.2 is the minimum); 1.2 for servers whose TLS 1.3 session reuse fails, e.g. vsftpd 3.0\"},\n" \
+    "  \"client_certificate\": {\"type\": \"string\", \"description\": \"PEM client certificate to present (optional)\"},\n" \
+    "  \"client_key\": {\"type\": \"string\", \"description\": \"PEM key of client_certificate\"},\n" \
+    "  \"connect_timeout_seconds\": {\"type\": \"integer\", \"default\": 10, \"minimum\": 1, \"maximum\": 600,\n" \
+    "    \"description\": \"Connecting, TLS handshake and login\"},\n"
+// clang-format on
+
 namespace sightline::ftps_client {
 
 struct ConnectSettings {
