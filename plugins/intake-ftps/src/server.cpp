@@ -1,5 +1,8 @@
 #include "server.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,6 +19,21 @@
 #include "sightline/ftps/tls_policy.hpp"
 
 namespace sightline::intake_ftps {
+
+namespace {
+
+// OpenSSL writes to sockets with write(), which raises SIGPIPE when the client has gone; the
+// default action would end the whole host process. Blocked in the threads that touch sockets,
+// the write fails with EPIPE instead, and the session ends like any other broken connection
+// (seen in CI: a test server killed by SIGPIPE mid-test). Does not depend on the host ignoring it.
+void block_sigpipe() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
 
 using plugin::LogLevel;
 
@@ -98,7 +116,10 @@ void Server::start(plugin::UploadSink& sink) {
     queue_.start(sink);
     sweeper_.run();
     sweep_thread_ = std::thread([this] { sweep_loop(); });
-    accept_thread_ = std::thread([this] { accept_loop(); });
+    accept_thread_ = std::thread([this] {
+        block_sigpipe();
+        accept_loop();
+    });
     host_.log(LogLevel::info, "intake_ftps.started",
               {{"listen", config_.listen_host + ":" + std::to_string(bound_port_)},
                {"passive_ports",
@@ -195,6 +216,7 @@ void Server::accept_loop() {
             workers_.emplace_back();
             Worker& worker = workers_.back();
             worker.thread = std::thread([this, &worker, peer, raw = fd.release()] {
+                block_sigpipe();
                 serve(Fd(raw), peer);
                 connections_.release(peer);
                 worker.done = true;
