@@ -1,10 +1,11 @@
-// sightline load --profile P --tenant T [--full] [--force] [--json] FILE...
+// sightline load --profile P --tenant T [--full --reason TEXT] [--force] [--json] FILE...
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "operator_name.hpp"
 #include "runtime_open.hpp"
 
 namespace sightline::cli {
@@ -56,13 +57,18 @@ int run_load(const std::vector<std::string>& args) {
         "full", "full upload: replace all of the tenant's sales lines with these files' lines")(
         "force", "allow a full upload without records (it removes all of the tenant's lines)")(
         "progress", "show progress on standard error even when it is not a terminal")(
+        "reason", po::value<std::string>(),
+        "why (required with --full; kept in the audit log with the operating system's user)")(
         "file", po::value<std::vector<std::string>>()->required(), "files to load, in order");
     po::positional_options_description positional;
     positional.add("file", -1);
     po::variables_map vm;
-    if (!parse(args, "sightline load --profile P --tenant T [--full] [--json] FILE...", options,
-               positional, vm))
+    if (!parse(args,
+               "sightline load --profile P --tenant T [--full --reason TEXT] [--json] FILE...",
+               options, positional, vm))
         return ok;
+    if (vm.count("full") && !vm.count("reason"))
+        throw UsageError("--full replaces all of the tenant's lines: say why with --reason TEXT");
     auto runtime = open_runtime(vm);
     if (!runtime) return refused;
     const bool json = vm.count("json") > 0;
@@ -76,8 +82,8 @@ int run_load(const std::vector<std::string>& args) {
         request.mode = vm.count("full") ? plugin::LoadMode::full : plugin::LoadMode::incremental;
         request.force_empty_full = vm.count("force") > 0;
         request.follow_symlinks = true;  // the operator named this path
-        const char* user = getenv("USER");
-        request.account = user ? user : "";
+        request.operator_name = operator_name();
+        if (vm.count("reason")) request.reason = vm["reason"].as<std::string>();
         core::ProgressFunction progress;
         if (show_progress)
             progress = [&path](uint64_t done, uint64_t total) {

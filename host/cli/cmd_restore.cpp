@@ -1,9 +1,11 @@
-// sightline restore --profile P --tenant T [--into SECTION] [--replace] [--progress] [--json]
+// sightline restore --profile P --tenant T [--into SECTION] [--replace] --reason TEXT
+//                   [--progress] [--json]
 #include <unistd.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "operator_name.hpp"
 #include "runtime_open.hpp"
 #include "sightline/core/lifecycle.hpp"
 
@@ -17,17 +19,21 @@ int run_restore(const std::vector<std::string>& args) {
         "into", po::value<std::string>()->default_value(""),
         "a section of the profile's targets: to restore into (default: the profile's target)")(
         "replace", "drop the destination's data of the tenant first (otherwise it must be empty)")(
-        "progress", "show progress on standard error even when it is not a terminal");
+        "progress", "show progress on standard error even when it is not a terminal")(
+        "reason", po::value<std::string>()->required(), "why (kept in the audit log)");
     po::variables_map vm;
-    if (!parse(args,
-               "sightline restore --profile P --tenant T [--into SECTION] [--replace] [--json]",
-               options, {}, vm))
+    if (!parse(
+            args,
+            "sightline restore --profile P --tenant T [--into SECTION] [--replace] --reason TEXT "
+            "[--json]",
+            options, {}, vm))
         return ok;
     auto runtime = open_runtime(vm);
     if (!runtime) return refused;
 
     core::RestoreOptions restore{vm["tenant"].as<std::string>(), vm["into"].as<std::string>(),
-                                 vm.count("replace") > 0};
+                                 vm.count("replace") > 0, operator_name(),
+                                 vm["reason"].as<std::string>()};
     std::function<void(const core::RestoreProgress&)> progress;
     if (vm.count("progress") || isatty(STDERR_FILENO)) {
         progress = [last = -1, phase = std::string()](const core::RestoreProgress& p) mutable {

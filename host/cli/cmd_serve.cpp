@@ -1,4 +1,6 @@
 // sightline serve --profile P [--drain]
+// Runs the intakes, the internal and reports listeners and the scheduler until SIGINT or SIGTERM;
+// SIGHUP reloads the profile (docs/operations.md).
 #include <malloc.h>
 #include <signal.h>
 
@@ -8,8 +10,15 @@
 #include <mutex>
 
 #include "runtime_open.hpp"
+#include "serve_tasks.hpp"
+#include "sightline/core/operators.hpp"
+#include "sightline/core/scheduler.hpp"
 #include "sightline/core/segment_backup.hpp"
 #include "sightline/core/segment_service.hpp"
+#include "sightline/ftps/password.hpp"
+#include "sightline/http/console.hpp"
+#include "sightline/http/health_api.hpp"
+#include "sightline/http/report_api.hpp"
 #include "sightline/http/segment_api.hpp"
 #include "sightline/http/server.hpp"
 
@@ -44,6 +53,49 @@ private:
     std::map<std::string, bool> tenants_;
 };
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+// SIGHUP: the profile again, applied where it can be without dropping anything in progress
+// (docs/operations.md). A profile with errors changes nothing and says why.
+void reload(core::Runtime& runtime, http::Server* api, http::Server* reports,
+            core::OperatorRegistry& operators) {
+    core::Runtime::ReloadReport report = runtime.reload();
+    if (!report.errors.empty() && report.applied.empty()) {
+        runtime.log().event(plugin::LogLevel::error, "serve.reload_failed",
+                            {{"errors", joined(report.errors)}});
+        return;
+    }
+    const core::Profile& profile = runtime.profile();
+    operators.set_accounts(profile.operators);
+    report.applied.push_back("operators");
+    const auto listener = [&](http::Server* server, const std::optional<core::ApiSettings>& s,
+                              const char* name) {
+        if (!server || !s) return;
+        try {
+            for (const auto& what : server->reload(*s))
+                report.restart_needed.push_back(std::string(name) + "." + what);
+            report.applied.push_back(name);
+        } catch (const std::exception& e) {
+            report.errors.push_back(std::string(name) + ": " + e.what() +
+                                    " (its old settings stay)");
+        }
+    };
+    listener(api, profile.api, "api");
+    listener(reports, profile.reports, "reports");
+    runtime.log().event(report.errors.empty() ? plugin::LogLevel::info : plugin::LogLevel::error,
+                        "serve.reloaded",
+                        {{"applied", joined(report.applied)},
+                         {"restart_needed", joined(report.restart_needed)},
+                         {"errors", joined(report.errors)}});
+    if (!report.restart_needed.empty())
+        runtime.log().event(plugin::LogLevel::warn, "serve.restart_needed",
+                            {{"settings", joined(report.restart_needed)}});
+}
+
 }  // namespace
 
 int run_serve(const std::vector<std::string>& args) {
@@ -70,6 +122,7 @@ int run_serve(const std::vector<std::string>& args) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     auto runtime = open_runtime(vm);
@@ -101,22 +154,46 @@ int run_serve(const std::vector<std::string>& args) {
                           {"transports", std::to_string(runtime->transports().size())},
                           {"uploads_to", relay ? "relay" : "pipeline"},
                           {"mode", vm.count("drain") ? "drain" : "serve"}});
-    // The HTTP API (profile section api:) runs beside the intake, not in a drain.
+    core::OperatorRegistry operators(profile.state_dir, profile.operators,
+                                     [](const std::string& password, const std::string& hash) {
+                                         return ftps::verify_password(password, hash);
+                                     });
+    // The internal listener (profile section api:: the Segmentation API, health, metrics, the
+    // console) and the reports listener for trusted hosts (reports:, mutual TLS) run beside the
+    // intake, not in a drain.
     std::unique_ptr<core::SegmentService> segments;
     std::unique_ptr<http::Server> api;
-    if (!vm.count("drain") && profile.api) {
+    std::unique_ptr<http::Server> reports;
+    if (!vm.count("drain") && (profile.api || profile.reports)) {
+        const char* which = "API";
         try {
-            segments = std::make_unique<core::SegmentService>(*runtime);
-            http::Router router;
-            http::add_segment_routes(router, *segments, *runtime);
-            for (auto* service : runtime->service_plugins()) router.mount(*service);
-            api = std::make_unique<http::Server>(*profile.api, std::move(router), runtime->log());
-            api->start();
+            if (profile.api) {
+                segments = std::make_unique<core::SegmentService>(*runtime);
+                http::Router router;
+                http::add_segment_routes(router, *segments, *runtime);
+                http::HealthOptions health;
+                health.min_free_bytes = static_cast<uint64_t>(profile.api->min_free_bytes);
+                http::add_health_routes(router, *runtime, health);
+                http::add_console_routes(router, *runtime, operators, {profile.api->tls, {}});
+                for (auto* service : runtime->service_plugins()) router.mount(*service);
+                api =
+                    std::make_unique<http::Server>(*profile.api, std::move(router), runtime->log());
+                api->start();
+            }
+            if (profile.reports) {
+                which = "reports";
+                http::Router router;
+                http::add_report_routes(router, *runtime);
+                reports = std::make_unique<http::Server>(*profile.reports, std::move(router),
+                                                         runtime->log());
+                reports->start();
+            }
         } catch (const std::exception& e) {
             runtime->log().event(plugin::LogLevel::error, "serve.api_failed",
-                                 {{"message", e.what()}});
+                                 {{"listener", which}, {"message", e.what()}});
             runtime->log().flush();
-            std::cerr << "sightline: cannot start the API listener: " << e.what() << "\n";
+            std::cerr << "sightline: cannot start the " << which << " listener: " << e.what()
+                      << "\n";
             return refused;
         }
     }
@@ -129,13 +206,23 @@ int run_serve(const std::vector<std::string>& args) {
             segments = std::make_unique<core::SegmentService>(*runtime);
         std::unique_ptr<core::DailySegmentBackup> daily_backup;
         if (segments)
-            daily_backup = std::make_unique<core::DailySegmentBackup>(*runtime, segments->store());
+            daily_backup = std::make_unique<core::DailySegmentBackup>(*runtime, segments->store(),
+                                                                      std::chrono::milliseconds(0));
+        core::Scheduler scheduler(runtime->log(), runtime->clock());
+        add_serve_tasks(scheduler, *runtime, daily_backup.get());
+        scheduler.start();
         for (auto* t : runtime->transports()) t->start(sink);
         int signal = 0;
-        sigwait(&signals, &signal);
+        for (;;) {
+            sigwait(&signals, &signal);
+            if (signal != SIGHUP) break;
+            reload(*runtime, api.get(), reports.get(), operators);
+        }
         runtime->log().event(plugin::LogLevel::info, "serve.stopping",
                              {{"signal", strsignal(signal)}});
+        scheduler.stop();
         if (api) api->stop();
+        if (reports) reports->stop();
         for (auto* t : runtime->transports()) t->stop();
     }
     const auto counts = sink.counts();

@@ -32,10 +32,17 @@ const Command commands[] = {
     {"segment restore-definitions", "bring segment definitions back from the archive",
      run_segment_restore_definitions},
     {"tenant stats", "show a tenant's files, lines, customers and revenue", run_tenant_stats},
+    {"jobs", "list recent jobs (loads, deletions, restores, segments, reports) and their results",
+     run_jobs},
     {"tenant passwd", "make an FTPS account's password hash for the profile", run_tenant_passwd},
     {"generate", "write a deterministic synthetic dataset", run_generate},
     {"serve", "run the profile's intake, the load pipeline and the HTTP API", run_serve},
     {"api token", "make a new API token (printed once) and its profile entry", run_api_token},
+    {"operator passwd", "make a console operator's password hash for the profile",
+     run_operator_passwd},
+    {"operator disable", "lock an operator out of the console at once", run_operator_disable},
+    {"operator enable", "let a disabled operator in again", run_operator_enable},
+    {"operator list", "the profile's operators and whether they are active", run_operator_list},
 };
 
 void print_overview(std::ostream& out) {

@@ -279,6 +279,7 @@ def main():
         bob = make_token("bob", "other")
         secrets = [alice["token"], ops["token"], bob["token"]]
         limits = (f"  limits: {{max_body_bytes: {MAX_BODY}, read_timeout_ms: {READ_TIMEOUT_MS},"
+                  f" min_free_mb: 1,"
                   f" max_connections: 64}}\n")
         listen = '["127.0.0.1:0", "[::1]:0"]' if ipv6_loopback() else '["127.0.0.1:0"]'
         main_server = Server(work, "main",
@@ -302,6 +303,7 @@ def main():
         main_server.start()
         seen_ids = set()
         auth_tests(main_server, alice, ops, bob)
+        operations_tests(main_server)
         ipv6_tests(main_server, alice)
         crud_tests(main_server, alice, ops)
         if evaluators:
@@ -336,7 +338,8 @@ def main():
         undocumented = []
         for template, item in API.doc["paths"].items():
             for method, op in item.items():
-                if method == "parameters":
+                # The reports listener (mutual TLS) has its own test: reports_mtls_test.py.
+                if method == "parameters" or "reports" in op.get("tags", []):
                     continue
                 if not any(t == template and m == method.upper() and 200 <= s < 300
                            for t, m, s in API.seen):
@@ -452,6 +455,19 @@ VIP = {"id": "vip", "name": "VIPs", "description": "big spenders",
        "rule": {"revenue": {"min": 1000.50}}}
 VIP_TEXT = ('{"id": "vip", "name": "VIPs", "description": "big spenders", '
             '"rule": {"revenue": {"min": 1000.50}}}')
+
+
+def operations_tests(s):
+    """/healthz, /readyz, /metrics: no token needed, every response as documented."""
+    r = call(s, "GET", "/healthz")
+    check("GET /healthz without a token: 200 ok", r.status == 200 and r.body == {"status": "ok"}, r)
+    r = call(s, "GET", "/readyz")
+    check("GET /readyz without a token: 200 ready (plugins, target, disk)",
+          r.status == 200 and r.body["status"] == "ready", r)
+    r = call(s, "GET", "/metrics")
+    check("GET /metrics without a token: Prometheus text",
+          r.status == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4")
+          and b"# TYPE" in r.raw, r)
 
 
 def crud_tests(s, alice, ops):

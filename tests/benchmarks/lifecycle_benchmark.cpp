@@ -318,9 +318,10 @@ json restore_and_full_upload(const Options& o, const Workspace& ws, const Target
     progress(kind.name + ": restoring into an empty database");
     ::sync();
     ProcessResult restore;
-    const json restored = sightline_json(
-        o, {"restore", "--profile", profile, "--tenant", kTenant, "--into", "copy", "--json"}, dir,
-        "sightline restore (" + kind.name + ")", &restore);
+    const json restored = sightline_json(o,
+                                         {"restore", "--profile", profile, "--tenant", kTenant,
+                                          "--into", "copy", "--reason", "benchmark", "--json"},
+                                         dir, "sightline restore (" + kind.name + ")", &restore);
     if (restored.at("rows") != o.restore_rows)
         throw BenchError("the restore did not replay every line: " + restored.dump());
     const double load_rate = static_cast<double>(o.restore_rows) / load.wall_s;
@@ -349,8 +350,8 @@ json restore_and_full_upload(const Options& o, const Workspace& ws, const Target
     ProcessResult full;
     try {
         sightline_json(o,
-                       {"load", "--profile", profile, "--tenant", kTenant, "--full", "--json",
-                        full_file.string()},
+                       {"load", "--profile", profile, "--tenant", kTenant, "--full", "--reason",
+                        "benchmark", "--json", full_file.string()},
                        dir, "sightline load --full (" + kind.name + ")", &full);
     } catch (...) {
         stop = true;

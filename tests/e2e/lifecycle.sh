@@ -53,7 +53,7 @@ order,timestamp,customer,item,price
 L-1,2026-04-01T10:00:00Z,987654321012345,sku-m,1
 CSV
 sl load --profile profile.yaml --tenant demo later.csv >/dev/null
-sl load --profile profile.yaml --tenant demo --full second.csv >/dev/null
+sl load --profile profile.yaml --tenant demo --full --reason "monthly full export" second.csv >/dev/null
 sl load --profile profile.yaml --tenant demo later.csv >/dev/null
 run sl delete --profile profile.yaml --tenant demo --reason "no scope"
 expect_eq "no scope is a usage error" 2 "$code"
@@ -68,7 +68,7 @@ check "the log names the operator and reason" grep -q '"event":"delete.done".*"o
 check "no customer id appears in the log" bash -c "! grep -E '987654321012345|18446744073709551614|555000555000555' var/log/sightline.log"
 
 original=$(stats_json profile.yaml demo)
-run sl restore --profile profile.yaml --tenant demo --into copy --progress
+run sl restore --profile profile.yaml --tenant demo --into copy --progress --reason drill
 expect_eq "restore exits 0" 0 "$code"
 expect_contains "restore shows progress" "replay: entry" "$out"
 expect_contains "restore says what it replayed" "3 deletions replayed" "$out"
@@ -82,25 +82,25 @@ expect_eq "restored history equals the original" \
   "$(echo "$original" | json_get '[(f["name"], f["result"], f["rows"]) for f in d["files"]]')" \
   "$(echo "$restored" | json_get '[(f["name"], f["result"], f["rows"]) for f in d["files"]]')"
 
-run sl restore --profile profile.yaml --tenant demo --into copy
+run sl restore --profile profile.yaml --tenant demo --into copy --reason drill
 expect_eq "restore into a non-empty database is refused" 1 "$code"
 expect_contains "and says how to replace" "--replace" "$out"
 
 object=$(find var/archive/demo/objects -type f | head -1)
 cp "$object" object.bak
 printf 'X' | dd of="$object" bs=1 seek=10 conv=notrunc 2>/dev/null
-run sl restore --profile profile.yaml --tenant demo --into copy --replace
+run sl restore --profile profile.yaml --tenant demo --into copy --replace --reason drill
 expect_eq "a corrupt object refuses the restore" 1 "$code"
 expect_contains "before anything is changed" "nothing was changed" "$out"
 expect_eq "the destination kept its data" "$(echo "$restored" | json_get 'd["lines"]')" "$(stats_json copy.yaml demo | json_get 'd["lines"]')"
 rm "$object"
-run sl restore --profile profile.yaml --tenant demo --into copy --replace
+run sl restore --profile profile.yaml --tenant demo --into copy --replace --reason drill
 expect_eq "a missing object refuses the restore" 1 "$code"
 expect_contains "the message says missing" "is missing" "$out"
 cp object.bak "$object"
-run sl restore --profile profile.yaml --tenant demo --into copy --replace --json
+run sl restore --profile profile.yaml --tenant demo --into copy --replace --json --reason drill
 expect_eq "restore --replace with the object back" 0 "$code"
 expect_eq "replace gives the same lines" "$(echo "$original" | json_get 'd["lines"]')" "$(stats_json copy.yaml demo | json_get 'd["lines"]')"
-run sl restore --profile profile.yaml --tenant demo --into nowhere
+run sl restore --profile profile.yaml --tenant demo --into nowhere --reason drill
 expect_eq "an unknown section is refused" 1 "$code"
 finish

@@ -48,10 +48,10 @@ E-2,2038-01-19T03:14:08+02:00,9223372036854775808,sku-é,-999999999999.999999,-1
 CSV
 "$SIGHTLINE" load --profile sqlite.yaml --tenant demo a.csv b.csv edge.csv catalog.csv >/dev/null
 "$SIGHTLINE" delete --profile sqlite.yaml --tenant demo --customers 9223372036854775808 --reason "e2e" >/dev/null
-"$SIGHTLINE" load --profile sqlite.yaml --tenant demo --full b.csv >/dev/null
+"$SIGHTLINE" load --profile sqlite.yaml --tenant demo --full --reason "full export" b.csv >/dev/null
 sed 's/^E-/F-/' edge.csv >edge2.csv  # the same lines under new order ids: new bytes, loaded again
 "$SIGHTLINE" load --profile sqlite.yaml --tenant demo edge.csv edge2.csv a.csv >/dev/null
-run "$SIGHTLINE" restore --profile sqlite.yaml --tenant demo --into pg
+run "$SIGHTLINE" restore --profile sqlite.yaml --tenant demo --into pg --reason migration
 expect_eq "restore into PostgreSQL exits 0" 0 "$code"
 from=$(stats_json sqlite.yaml demo)
 to=$(stats_json pg.yaml demo)

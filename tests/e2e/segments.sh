@@ -106,7 +106,7 @@ expect_eq "a deleted segment is no longer listed" "lapsed-vip" \
 
 # Losing the host's state: the definitions come back from the archive with the tenant.
 rm -rf "$WORK/var/state/segments"
-run sl restore --profile profile.yaml --tenant demo --replace --json
+run sl restore --profile profile.yaml --tenant demo --replace --json --reason drill
 expect_eq "restore exits 0" 0 "$code"
 expect_eq "restore brings the definitions back" "3" "$(echo "$out" | json_get 'd["segment_definitions"]')"
 expect_eq "both segments are back (as backed up)" "lapsed-vip web-buyers" \

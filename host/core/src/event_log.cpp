@@ -85,8 +85,42 @@ std::string EventLog::render(plugin::LogLevel level, std::string_view name,
     return line;
 }
 
+void EventLog::add_sink(std::shared_ptr<EventSink> sink) {
+    std::lock_guard<std::mutex> lock(sinks_mutex_);
+    auto next = sinks_ ? std::make_shared<std::vector<std::shared_ptr<EventSink>>>(*sinks_)
+                       : std::make_shared<std::vector<std::shared_ptr<EventSink>>>();
+    next->push_back(std::move(sink));
+    sinks_ = std::move(next);
+}
+
+void EventLog::remove_sink(const EventSink* sink) {
+    std::lock_guard<std::mutex> lock(sinks_mutex_);
+    if (!sinks_) return;
+    auto next = std::make_shared<std::vector<std::shared_ptr<EventSink>>>();
+    for (const auto& s : *sinks_)
+        if (s.get() != sink) next->push_back(s);
+    sinks_ = std::move(next);
+}
+
 void EventLog::event(plugin::LogLevel level, std::string_view name,
                      const plugin::LogFields& fields) {
+    std::shared_ptr<const std::vector<std::shared_ptr<EventSink>>> sinks;
+    {
+        std::lock_guard<std::mutex> lock(sinks_mutex_);
+        sinks = sinks_;
+    }
+    if (sinks && !sinks->empty()) {
+        const int64_t at = now_us();
+        for (const auto& sink : *sinks) {
+            try {
+                sink->on_event(at, level, name, fields);
+            } catch (const std::exception& e) {
+                // Said on the log itself, never through the sinks (that could loop).
+                logger_->error(render(plugin::LogLevel::error, "log.sink_failed",
+                                      {{"event", std::string(name)}, {"reason", e.what()}}));
+            }
+        }
+    }
     if (level < min_level_) return;
     const std::string line = render(level, name, fields);
     switch (level) {

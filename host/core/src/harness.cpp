@@ -96,8 +96,9 @@ plugin::DeletionResult Harness::delete_lines(const std::string& tenant,
 RestoreResult Harness::restore(const std::string& tenant, const std::string& into, bool replace) {
     RestoreResult result;
     try {
-        const core::RestoreReport report =
-            core::restore_tenant(*impl_->runtime, core::RestoreOptions{tenant, into, replace});
+        const core::RestoreReport report = core::restore_tenant(
+            *impl_->runtime,
+            core::RestoreOptions{tenant, into, replace, "harness", "a plugin test"});
         result.ok = true;
         result.message = report.message;
         result.files = report.files;

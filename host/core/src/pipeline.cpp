@@ -53,7 +53,7 @@ Pipeline::Pipeline(plugin::Archive& archive, plugin::Target& target,
                    std::function<int64_t()> clock_us)
     : archive_(archive),
       target_(target),
-      tenants_(std::move(tenants)),
+      tenants_(std::make_shared<const std::vector<TenantProfile>>(std::move(tenants))),
       log_(log),
       clock_us_(std::move(clock_us)),
       sleep_([](int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }) {}
@@ -95,6 +95,17 @@ plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
     return plugin::UploadResult{report.outcome, message};
 }
 
+void Pipeline::set_tenants(std::vector<TenantProfile> tenants) {
+    auto next = std::make_shared<const std::vector<TenantProfile>>(std::move(tenants));
+    std::lock_guard<std::mutex> lock(tenants_guard_);
+    tenants_ = std::move(next);
+}
+
+std::shared_ptr<const std::vector<TenantProfile>> Pipeline::tenants() const {
+    std::lock_guard<std::mutex> lock(tenants_guard_);
+    return tenants_;
+}
+
 LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& progress) {
     const auto started = std::chrono::steady_clock::now();
     LoadRequest request = in;
@@ -105,14 +116,19 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     LoadReport report;
     report.record.name = request.name;
     const TenantProfile* tenant = nullptr;
-    for (const auto& t : tenants_)
+    const auto tenants = this->tenants();  // kept alive for the whole load
+    for (const auto& t : *tenants)
         if (t.id == request.tenant) tenant = &t;
     if (!valid_tenant_id(request.tenant) || !tenant) {
         report.outcome = UploadOutcome::refused;
         report.message = "unknown tenant '" + request.tenant + "'";
-        log_.event(
-            LogLevel::warn, "load.refused",
-            {{"tenant", request.tenant}, {"file", request.name}, {"reason", "unknown tenant"}});
+        log_.event(LogLevel::warn, "load.refused",
+                   {{"tenant", request.tenant},
+                    {"file", request.name},
+                    {"result", "refused"},
+                    {"reason", "unknown tenant"},
+                    {"account", request.account},
+                    {"peer", request.peer}});
         return report;
     }
 
@@ -121,6 +137,8 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
         {"tenant", tenant->id}, {"file", request.name}, {"mode", plugin::to_string(request.mode)}};
     if (!request.account.empty()) started_fields["account"] = request.account;
     if (!request.peer.empty()) started_fields["peer"] = request.peer;
+    if (!request.operator_name.empty()) started_fields["operator"] = request.operator_name;
+    if (!request.reason.empty()) started_fields["reason"] = request.reason;
     log_.event(LogLevel::info, "load.started", started_fields);
     int64_t pause_us = retry_.first_pause_us, earlier_attempt_us = 0;
     for (int attempt = 1;; ++attempt) {
@@ -151,10 +169,19 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-    plugin::LogFields fields = {{"tenant", tenant->id},
-                                {"file", request.name},
-                                {"result", plugin::to_string(report.outcome)},
-                                {"seconds", std::to_string(report.seconds)}};
+    plugin::LogFields fields = {
+        {"tenant", tenant->id},
+        {"file", request.name},
+        {"result", plugin::to_string(report.outcome)},
+        {"seconds", std::to_string(report.seconds)},
+        {"duration_ms", std::to_string(static_cast<int64_t>(report.seconds * 1000.0 + 0.5))},
+        {"mode", plugin::to_string(request.mode)}};
+    // The upload as the audit log records it: who sent it from where, its size and digest.
+    if (!request.account.empty()) fields["account"] = request.account;
+    if (!request.peer.empty()) fields["peer"] = request.peer;
+    if (!request.operator_name.empty()) fields["operator"] = request.operator_name;
+    if (!request.reason.empty()) fields["why"] = request.reason;  // "reason" is the refusal's
+    if (report.record.bytes) fields["bytes"] = std::to_string(report.record.bytes);
     if (!report.record.sha256.empty()) fields["sha256"] = report.record.sha256;
     switch (report.outcome) {
         case UploadOutcome::loaded:
@@ -171,7 +198,15 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
             if (!report.errors.empty()) {
                 fields["first_error_line"] = std::to_string(report.errors[0].line);
                 fields["first_error_column"] = std::to_string(report.errors[0].column);
+                if (!report.errors[0].column_name.empty())
+                    fields["first_error_column_name"] = report.errors[0].column_name;
             }
+            // A category, not the error text: the audit log and the job history show it.
+            fields["reason"] =
+                report.outcome == UploadOutcome::refused_pii
+                    ? "personal data"
+                    : std::to_string(report.error_count) +
+                          (report.error_count == 1 ? " format error" : " format errors");
             if (report.outcome == UploadOutcome::refused_pii) fields["kept"] = "no";
             log_.event(LogLevel::warn, "load.refused", fields);
             break;

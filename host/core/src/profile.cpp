@@ -1,5 +1,7 @@
 #include "sightline/core/profile.hpp"
 
+#include "profile_checker.hpp"
+
 #include <arpa/inet.h>
 
 #include <cctype>
@@ -12,118 +14,15 @@ namespace sightline::core {
 
 namespace {
 
-struct Checker {
-    std::string file;
-    std::vector<ProfileError>& errors;
+using detail::Checker;
+using detail::read_audit;
+using detail::read_operators;
+using detail::read_trusted_hosts;
 
-    void fail(const YAML::Node& node, const std::string& key, const std::string& message) {
-        ProfileError e;
-        e.file = file;
-        e.key = key;
-        e.message = message;
-        if (node.IsDefined() && node.Mark().line >= 0) {
-            e.line = node.Mark().line + 1;
-            e.column = node.Mark().column + 1;
-        }
-        errors.push_back(e);
-    }
-
-    // Reports keys of a mapping that are not in allowed, listing the allowed ones.
-    void only_keys(const YAML::Node& map, const std::string& path,
-                   const std::vector<std::string>& allowed) {
-        if (!map.IsMap()) return;
-        for (const auto& kv : map) {
-            const std::string key = kv.first.Scalar();
-            bool ok = false;
-            for (const auto& a : allowed) ok = ok || a == key;
-            if (ok) continue;
-            std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            fail(kv.first, path.empty() ? key : path + "." + key,
-                 "unknown key; allowed keys: " + list);
-        }
-    }
-
-    bool scalar(const YAML::Node& node, const std::string& key, std::string& out) {
-        if (!node.IsDefined() || node.IsNull()) return false;
-        if (!node.IsScalar()) {
-            fail(node, key, "expected a single value");
-            return false;
-        }
-        std::string error;
-        if (!substitute_env(node.Scalar(), out, error)) {
-            fail(node, key, error);
-            return false;
-        }
-        return true;
-    }
-
-    void boolean(const YAML::Node& node, const std::string& key, bool& out) {
-        std::string text;
-        if (!scalar(node, key, text)) return;
-        if (text == "true" || text == "yes")
-            out = true;
-        else if (text == "false" || text == "no")
-            out = false;
-        else
-            fail(node, key, "expected true or false, found '" + text + "'");
-    }
-
-    void integer(const YAML::Node& node, const std::string& key, int& out, int min, int max) {
-        std::string text;
-        if (!scalar(node, key, text)) return;
-        try {
-            size_t used = 0;
-            int v = std::stoi(text, &used);
-            if (used != text.size()) throw std::invalid_argument(text);
-            if (v < min || v > max) {
-                fail(node, key,
-                     "must be between " + std::to_string(min) + " and " + std::to_string(max));
-                return;
-            }
-            out = v;
-        } catch (const std::exception&) {
-            fail(node, key, "expected an integer, found '" + text + "'");
-        }
-    }
-
-    void string_list(const YAML::Node& node, const std::string& key,
-                     std::vector<std::string>& out) {
-        if (!node.IsDefined() || node.IsNull()) return;
-        if (!node.IsSequence()) {
-            fail(node, key, "expected a list");
-            return;
-        }
-        for (size_t i = 0; i < node.size(); ++i) {
-            std::string v;
-            if (scalar(node[i], key + "[" + std::to_string(i) + "]", v)) out.push_back(v);
-        }
-    }
-
-    void plugin_section(const YAML::Node& node, const std::string& role, const std::string& kind,
-                        Profile& profile) {
-        if (!node.IsMap()) {
-            fail(node, role, "expected a mapping with 'plugin' and 'config'");
-            return;
-        }
-        only_keys(node, role, {"plugin", "config"});
-        PluginSection s;
-        s.role = role;
-        s.kind = kind;
-        s.line = node.Mark().line + 1;
-        if (!scalar(node["plugin"], role + ".plugin", s.plugin)) {
-            if (!node["plugin"].IsDefined())
-                fail(node, role + ".plugin", "required key is missing");
-            return;
-        }
-        if (node["config"].IsDefined()) s.config.reset(node["config"]);
-        profile.plugins.push_back(s);
-    }
-};
-
-const std::vector<std::string> top_keys = {
-    "version", "role",       "state_dir",  "log",      "plugins", "archive", "target",
-    "targets", "transports", "evaluators", "services", "tenants", "api"};
+const std::vector<std::string> top_keys = {"version",    "role",       "state_dir", "log",
+                                           "plugins",    "archive",    "target",    "targets",
+                                           "transports", "evaluators", "services",  "tenants",
+                                           "api",        "reports",    "operators", "audit"};
 
 void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     if (!node.IsDefined()) {
@@ -173,26 +72,40 @@ void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     }
 }
 
-// api: the HTTP listener. Read after the tenants, which its tokens name.
-void read_api(Checker& c, const YAML::Node& node, Profile& p) {
-    if (!node.IsDefined() || node.IsNull()) return;
+std::string join(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+    return out;
+}
+
+// api: the internal HTTP listener (tokens); reports: the mutual-TLS listener for trusted hosts
+// (client_ca, trusted_hosts; TLS cannot be off). Read after the tenants, which both name.
+std::optional<ApiSettings> read_listener(Checker& c, const YAML::Node& node, const Profile& p,
+                                         const std::string& name) {
+    if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+    const bool reports = name == "reports";
+    const std::vector<std::string> keys =
+        reports ? std::vector<std::string>{"listen",        "tls",    "client_ca", "allow",
+                                           "trusted_hosts", "limits", "threads"}
+                : std::vector<std::string>{"listen", "tls", "allow", "tokens", "limits", "threads"};
     if (!node.IsMap()) {
-        c.fail(node, "api", "expected a mapping (listen, tls, allow, tokens, limits, threads)");
-        return;
+        c.fail(node, name, "expected a mapping (" + join(keys) + ")");
+        return std::nullopt;
     }
-    c.only_keys(node, "api", {"listen", "tls", "allow", "tokens", "limits", "threads"});
+    c.only_keys(node, name, keys);
     ApiSettings api;
+    if (reports) api.listen = {"127.0.0.1:8471"};
     api.line = node.Mark().line + 1;
     if (node["listen"].IsDefined()) {
         std::vector<std::string> listen;
-        c.string_list(node["listen"], "api.listen", listen);
+        c.string_list(node["listen"], name + ".listen", listen);
         if (node["listen"].IsSequence() && listen.empty())
-            c.fail(node["listen"], "api.listen", "needs at least one address:port");
+            c.fail(node["listen"], name + ".listen", "needs at least one address:port");
         for (size_t i = 0; i < listen.size(); ++i) {
             std::string address;
             uint16_t port = 0;
             if (!split_listen_address(listen[i], address, port))
-                c.fail(node["listen"][i], "api.listen[" + std::to_string(i) + "]",
+                c.fail(node["listen"][i], name + ".listen[" + std::to_string(i) + "]",
                        "'" + listen[i] +
                            "' is not a numeric address:port (e.g. 127.0.0.1:8470, "
                            "[::1]:8470, 0.0.0.0:8470)");
@@ -205,25 +118,29 @@ void read_api(Checker& c, const YAML::Node& node, Profile& p) {
     if (tls.IsDefined() && !tls.IsNull()) {
         if (tls.IsScalar()) {
             const std::string v = tls.Scalar();
-            if (v == "off" || v == "false" || v == "no")
+            if ((v == "off" || v == "false" || v == "no") && reports)
+                c.fail(tls, name + ".tls",
+                       "the reports listener always uses TLS with client certificates: give "
+                       "{cert: FILE, key: FILE}");
+            else if (v == "off" || v == "false" || v == "no")
                 api.tls = false;
             else
-                c.fail(tls, "api.tls",
+                c.fail(tls, name + ".tls",
                        "expected {cert: FILE, key: FILE} or off, found '" + v + "'");
             tls_given = true;
         } else if (tls.IsMap()) {
-            c.only_keys(tls, "api.tls", {"cert", "key"});
+            c.only_keys(tls, name + ".tls", {"cert", "key"});
             tls_given = true;
-            if (!c.scalar(tls["cert"], "api.tls.cert", api.tls_cert) || api.tls_cert.empty())
-                c.fail(tls, "api.tls.cert", "required key is missing (PEM certificate chain)");
-            if (!c.scalar(tls["key"], "api.tls.key", api.tls_key) || api.tls_key.empty())
-                c.fail(tls, "api.tls.key", "required key is missing (PEM private key)");
+            if (!c.scalar(tls["cert"], name + ".tls.cert", api.tls_cert) || api.tls_cert.empty())
+                c.fail(tls, name + ".tls.cert", "required key is missing (PEM certificate chain)");
+            if (!c.scalar(tls["key"], name + ".tls.key", api.tls_key) || api.tls_key.empty())
+                c.fail(tls, name + ".tls.key", "required key is missing (PEM private key)");
         } else {
-            c.fail(tls, "api.tls", "expected {cert: FILE, key: FILE} or off");
+            c.fail(tls, name + ".tls", "expected {cert: FILE, key: FILE} or off");
         }
     }
     if (!tls_given)
-        c.fail(node, "api.tls",
+        c.fail(node, name + ".tls",
                "required key is missing: TLS is on by default, give {cert: FILE, key: FILE} "
                "(or off, for loopback addresses only)");
     if (!api.tls) {
@@ -231,44 +148,48 @@ void read_api(Checker& c, const YAML::Node& node, Profile& p) {
             std::string address;
             uint16_t port = 0;
             if (split_listen_address(api.listen[i], address, port) && !is_loopback_address(address))
-                c.fail(tls, "api.tls",
+                c.fail(tls, name + ".tls",
                        "tls: off is allowed only when every listen address is loopback; '" +
                            api.listen[i] + "' is not");
         }
     }
     if (node["allow"].IsDefined()) {
         std::vector<std::string> allow;
-        c.string_list(node["allow"], "api.allow", allow);
+        c.string_list(node["allow"], name + ".allow", allow);
         for (size_t i = 0; i < allow.size(); ++i) {
             Network n;
             std::string reason;
             if (!parse_network(allow[i], n, reason))
-                c.fail(node["allow"][i], "api.allow[" + std::to_string(i) + "]", reason);
+                c.fail(node["allow"][i], name + ".allow[" + std::to_string(i) + "]", reason);
         }
         api.allow = allow;
     }
     if (const YAML::Node limits = node["limits"]; limits.IsDefined() && !limits.IsNull()) {
-        c.only_keys(limits, "api.limits", {"max_body_bytes", "read_timeout_ms", "max_connections"});
+        c.only_keys(limits, name + ".limits",
+                    {"max_body_bytes", "read_timeout_ms", "max_connections", "min_free_mb"});
         int body = static_cast<int>(api.max_body_bytes);
-        c.integer(limits["max_body_bytes"], "api.limits.max_body_bytes", body, 1024, 1 << 30);
+        c.integer(limits["max_body_bytes"], name + ".limits.max_body_bytes", body, 1024, 1 << 30);
         api.max_body_bytes = body;
-        c.integer(limits["read_timeout_ms"], "api.limits.read_timeout_ms", api.read_timeout_ms, 10,
-                  3'600'000);
-        c.integer(limits["max_connections"], "api.limits.max_connections", api.max_connections, 1,
-                  100'000);
+        c.integer(limits["read_timeout_ms"], name + ".limits.read_timeout_ms", api.read_timeout_ms,
+                  10, 3'600'000);
+        c.integer(limits["max_connections"], name + ".limits.max_connections", api.max_connections,
+                  1, 100'000);
+        int min_free_mb = static_cast<int>(api.min_free_bytes >> 20);
+        c.integer(limits["min_free_mb"], name + ".limits.min_free_mb", min_free_mb, 0, 1 << 30);
+        api.min_free_bytes = static_cast<int64_t>(min_free_mb) << 20;
     }
-    c.integer(node["threads"], "api.threads", api.threads, 1, 256);
+    c.integer(node["threads"], name + ".threads", api.threads, 1, 256);
 
     const YAML::Node tokens = node["tokens"];
     if (tokens.IsDefined() && !tokens.IsNull() && !tokens.IsSequence())
-        c.fail(tokens, "api.tokens", "expected a list of {name, sha256, tenants}");
+        c.fail(tokens, name + ".tokens", "expected a list of {name, sha256, tenants}");
     static const std::regex name_pattern("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     static const std::regex hash_pattern("[0-9a-fA-F]{64}");
     std::set<std::string> names, hashes;
     const bool token_list = tokens.IsDefined() && tokens.IsSequence();
     for (size_t i = 0; token_list && i < tokens.size(); ++i) {
         const YAML::Node t = tokens[i];
-        const std::string key = "api.tokens[" + std::to_string(i) + "]";
+        const std::string key = name + ".tokens[" + std::to_string(i) + "]";
         if (!t.IsMap()) {
             c.fail(t, key, "expected a mapping {name, sha256, tenants}");
             continue;
@@ -315,7 +236,8 @@ void read_api(Checker& c, const YAML::Node& node, Profile& p) {
         }
         api.tokens.push_back(token);
     }
-    p.api = api;
+    if (reports) read_trusted_hosts(c, node, p, api);
+    return api;
 }
 
 }  // namespace
@@ -508,7 +430,7 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         }
     }
     if (p.edge) {
-        for (const char* key : {"archive", "target", "targets", "evaluators", "api"})
+        for (const char* key : {"archive", "target", "targets", "evaluators", "api", "reports"})
             if (root[key].IsDefined())
                 c.fail(root[key], key,
                        "an edge profile keeps no data: remove this section (it belongs in the "
@@ -557,7 +479,10 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
             c.plugin_section(node[i], std::string(list) + "[" + std::to_string(i) + "]", kind, p);
     }
     read_tenants(c, root["tenants"], p);
-    read_api(c, root["api"], p);
+    p.api = read_listener(c, root["api"], p, "api");
+    p.reports = read_listener(c, root["reports"], p, "reports");
+    read_operators(c, root["operators"], p);
+    read_audit(c, root["audit"], p);
     if (p.plugin_allow) {
         for (const auto& s : p.plugins) {
             bool allowed = false;

@@ -225,7 +225,11 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
                          ex.what() + "; the destination is partly restored: fix the cause and " +
                          "run the restore again with --replace";
         runtime.log().event(LogLevel::error, "restore.failed",
-                            {{"tenant", tenant->id}, {"into", role}, {"reason", ex.what()}});
+                            {{"tenant", tenant->id},
+                             {"into", role},
+                             {"operator", options.operator_name},
+                             {"why", options.reason},
+                             {"reason", ex.what()}});
         throw Error(report.message);
     }
     if (progress) progress(p);
@@ -247,13 +251,18 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
                      std::to_string(report.files) + " files (" + std::to_string(report.rows) +
                      " rows), " + std::to_string(report.deletions) + " deletions replayed, " +
                      std::to_string(report.definitions) + " segment definition versions added";
-    runtime.log().event(LogLevel::info, "restore.finished",
-                        {{"tenant", tenant->id},
-                         {"into", role},
-                         {"files", std::to_string(report.files)},
-                         {"rows", std::to_string(report.rows)},
-                         {"deletions", std::to_string(report.deletions)},
-                         {"seconds", std::to_string(report.seconds)}});
+    runtime.log().event(
+        LogLevel::info, "restore.finished",
+        {{"tenant", tenant->id},
+         {"into", role},
+         {"operator", options.operator_name},
+         {"why", options.reason},
+         {"files", std::to_string(report.files)},
+         {"rows", std::to_string(report.rows)},
+         {"deletions", std::to_string(report.deletions)},
+         {"bytes", std::to_string(report.bytes)},
+         {"seconds", std::to_string(report.seconds)},
+         {"duration_ms", std::to_string(static_cast<int64_t>(report.seconds * 1000.0 + 0.5))}});
     return report;
 }
 

@@ -1,5 +1,9 @@
 #include "sightline/core/runtime.hpp"
 
+#include "sightline/core/audit_log.hpp"
+#include "sightline/core/job_history.hpp"
+#include "sightline/core/metrics.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -109,9 +113,10 @@ private:
 };
 
 Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_path, Clock clock)
-    : clock_(std::move(clock)) {
+    : cli_plugin_path_(cli_plugin_path), clock_(std::move(clock)) {
     std::vector<ProfileError> errors;
     checked_ = check_profile(profile_path, cli_plugin_path, errors);
+    profile_.store(&checked_.profile);
     if (!errors.empty()) {
         std::string text = "the profile has " + std::to_string(errors.size()) +
                            (errors.size() == 1 ? " error:" : " errors:");
@@ -124,6 +129,19 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
             fs::path(p.log.file).parent_path().empty() ? "." : fs::path(p.log.file).parent_path());
     log_ = std::make_unique<EventLog>(p.log.format, p.log.level, p.log.file);
     fs::create_directories(p.state_dir);
+    // Before any plugin starts, so that every event of this process reaches them.
+    try {
+        audit_ = std::make_shared<AuditLog>(p.audit, p.audit_file(), clock_);
+        jobs_ = std::make_shared<JobHistory>(JobHistory::path_in(p.state_dir));
+    } catch (const std::exception& e) {
+        throw StartupError(e.what());
+    }
+    std::vector<std::string> tenant_ids;
+    for (const auto& t : p.tenants) tenant_ids.push_back(t.id);
+    metrics_ = std::make_shared<Metrics>(tenant_ids);
+    log_->add_sink(audit_);
+    log_->add_sink(jobs_);
+    log_->add_sink(metrics_);
 
     for (const auto& section : p.plugins) {
         const PluginInfo& info = checked_.plugins.at(section.role);
@@ -137,6 +155,8 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
             std::unique_ptr<plugin::Plugin> instance = loaded.create(context);
             plugin::Plugin* raw = instance.get();
             instances_.push_back(std::move(instance));
+            by_role_[section.role] = raw;
+            live_configs_[section.role] = context.config_json;
             bool fits = false;
             if (section.kind == "archive")
                 fits = (archive_ = dynamic_cast<plugin::Archive*>(raw)) != nullptr;
@@ -186,6 +206,12 @@ void Runtime::require_data(const char* what) const {
 Runtime::~Runtime() {
     pipeline_.reset();
     while (!instances_.empty()) instances_.pop_back();
+    // The sinks outlive the plugins' last events; the audit log fsyncs as it closes.
+    if (log_) {
+        log_->remove_sink(metrics_.get());
+        log_->remove_sink(jobs_.get());
+        log_->remove_sink(audit_.get());
+    }
 }
 
 plugin::Target& Runtime::target(const std::string& section) {

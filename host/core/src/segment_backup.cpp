@@ -152,6 +152,7 @@ std::optional<SegmentRestoreResult> restore_segment_definitions(Runtime& runtime
 DailySegmentBackup::DailySegmentBackup(Runtime& runtime, SegmentStore& store,
                                        std::chrono::milliseconds tick)
     : runtime_(runtime), store_(store), tick_(tick) {
+    if (tick_.count() == 0) return;  // driven by a Scheduler instead
     thread_ = std::thread([this] {
         std::unique_lock<std::mutex> lock(mutex_);
         while (!stopping_) {
@@ -169,7 +170,7 @@ DailySegmentBackup::~DailySegmentBackup() {
         stopping_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
 }
 
 size_t DailySegmentBackup::run_once() {

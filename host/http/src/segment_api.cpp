@@ -381,6 +381,14 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                  store.put(tenant, id, parsed.canonical_json,
                            request.token ? request.token->name : "api", rt->clock()(), &changed);
              request.log["version"] = std::to_string(v.version);
+             // A calling system acts through its token: the audit log names it.
+             rt->log().event(plugin::LogLevel::info, "segment.changed",
+                             {{"tenant", tenant},
+                              {"segment", v.id},
+                              {"version", std::to_string(v.version)},
+                              {"operator", v.author},
+                              {"via", "api"},
+                              {"change", changed ? "saved" : "unchanged"}});
              Response r = json_response(
                  existed ? 200 : 201,
                  segment_json(v, std::string(",\"changed\":") + (changed ? "true" : "false")));
@@ -396,6 +404,12 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                     if (!svc->store().remove(
                             tenant, id, request.token ? request.token->name : "api", rt->clock()()))
                         throw ApiError(404, "unknown_segment", "no segment '" + id + "'");
+                    rt->log().event(plugin::LogLevel::info, "segment.changed",
+                                    {{"tenant", tenant},
+                                     {"segment", id},
+                                     {"operator", request.token ? request.token->name : "api"},
+                                     {"via", "api"},
+                                     {"change", "deleted"}});
                     Response r;
                     r.status = 204;
                     r.content_type.clear();

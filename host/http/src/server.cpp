@@ -1,6 +1,7 @@
 #include "sightline/http/server.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <array>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "sightline/core/sha256.hpp"
+#include "tls_context.hpp"
 
 namespace sightline::http {
 
@@ -35,12 +37,6 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 64u << 20;
 constexpr int kIoThreads = 2;
-
-// Mozilla's "intermediate" TLS 1.2 suites (forward secrecy, AEAD only); TLS 1.3 uses OpenSSL's.
-constexpr const char* kTls12Ciphers =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 std::array<uint8_t, 16> address_bytes(const net::ip::address& a) {
     std::array<uint8_t, 16> out{};
@@ -81,6 +77,20 @@ bool is_parse_error(const beast::error_code& ec) {
 
 namespace detail {
 
+// What a reload (SIGHUP) may change while connections run: tokens, the allow-list, trusted hosts
+// and the certificates. Requests and connections keep the snapshot they started with.
+struct LiveSettings {
+    core::ApiSettings settings;
+    std::vector<core::Network> allow;
+    std::shared_ptr<ssl::context> tls;  // null when TLS is off
+    bool mtls() const { return !settings.client_ca.empty(); }
+    const core::TrustedHost* trusted(const std::string& subject) const {
+        for (const auto& h : settings.trusted_hosts)
+            if (!subject.empty() && h.subject == subject) return &h;
+        return nullptr;
+    }
+};
+
 struct ServerState {
     ServerState(core::ApiSettings s, Router r, core::EventLog& l)
         : settings(std::move(s)), router(std::move(r)), log(l) {}
@@ -88,13 +98,14 @@ struct ServerState {
 
     // Declared so that destruction runs: acceptors, io context (and the sessions its queue
     // holds), workers, TLS context, the rest.
+    // The settings the listener started with: listen addresses, limits and threads stay.
     core::ApiSettings settings;
     Router router;
     core::EventLog& log;
-    std::vector<core::Network> allow;
+    mutable std::mutex live_mutex;
+    std::shared_ptr<const LiveSettings> live_settings;
     std::atomic<int> connections{0};
     std::atomic<bool> stopped{false};
-    std::optional<ssl::context> tls;
     std::unique_ptr<net::thread_pool> workers;
     net::io_context ioc{kIoThreads};
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
@@ -107,13 +118,23 @@ struct ServerState {
         return std::chrono::milliseconds(settings.read_timeout_ms);
     }
 
-    void setup_tls();
+    // "reports" for the mutual-TLS listener, "api" otherwise: prefixes messages and log events.
+    const char* section() const { return settings.client_ca.empty() ? "api" : "reports"; }
+    std::shared_ptr<const LiveSettings> live() const {
+        std::lock_guard<std::mutex> lock(live_mutex);
+        return live_settings;
+    }
+    std::shared_ptr<const LiveSettings> make_live(const core::ApiSettings& s) const;
     void start();
     void stop();
+    std::vector<std::string> reload(const core::ApiSettings& next);
     void accept(tcp::acceptor& acceptor);
     void on_accept(tcp::socket socket);
-    const core::ApiToken* authenticate(const Request& request) const;
-    Response dispatch(Request& request);
+    // A refused attempt on the mutual-TLS listener: "report.refused", never any data.
+    void refuse_report(const std::string& peer, const std::string& reason,
+                       const std::string& subject = "", const std::string& tenant = "");
+    const core::ApiToken* authenticate(const LiveSettings& live, const Request& request) const;
+    Response dispatch(const LiveSettings& live, Request& request);
     Response handle(Request& request);
 };
 
@@ -127,28 +148,76 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 public:
-    Session(ServerState& server, Stream stream, std::string peer)
-        : server_(server), stream_(std::move(stream)), peer_(std::move(peer)) {}
+    // tls: the context the stream was made from, kept alive for the connection's life (a reload
+    // replaces the listener's context; connections in progress keep theirs).
+    Session(ServerState& server, Stream stream, std::string peer, bool mtls,
+            std::shared_ptr<ssl::context> tls = nullptr)
+        : server_(server),
+          tls_(std::move(tls)),
+          stream_(std::move(stream)),
+          peer_(std::move(peer)),
+          mtls_(mtls) {}
     ~Session() { --server_.connections; }
 
     void start() {
         if constexpr (kTls) {
+            if (mtls_) watch_verification();
             lowest().expires_after(server_.read_timeout());
-            stream_.async_handshake(
-                ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-                    if (ec) {
-                        self->server_.log.event(plugin::LogLevel::debug, "api.tls_refused",
-                                                {{"peer", self->peer_}, {"reason", ec.message()}});
-                        return self->close_now();
-                    }
-                    self->read_request();
-                });
+            stream_.async_handshake(ssl::stream_base::server,
+                                    [self = this->shared_from_this()](beast::error_code ec) {
+                                        self->on_handshake(ec);
+                                    });
         } else {
             read_request();
         }
     }
 
 private:
+    // OpenSSL verifies the chain and the dates; this only notes the leaf's subject and the first
+    // error, for the refusal's log line.
+    void watch_verification() {
+        if constexpr (kTls) {
+            stream_.set_verify_callback([this](bool preverified, ssl::verify_context& ctx) {
+                X509_STORE_CTX* store = ctx.native_handle();
+                if (X509* leaf = X509_STORE_CTX_get0_cert(store); leaf && subject_.empty())
+                    subject_ = detail::rfc2253_subject(leaf);
+                if (!preverified && verify_error_.empty())
+                    verify_error_ = detail::verify_error_code(X509_STORE_CTX_get_error(store));
+                return preverified;
+            });
+        }
+    }
+
+    void on_handshake(beast::error_code ec) {
+        if constexpr (kTls) {
+            if (!ec && mtls_) {
+                X509* peer_certificate = SSL_get1_peer_certificate(stream_.native_handle());
+                subject_ = detail::rfc2253_subject(peer_certificate);
+                X509_free(peer_certificate);
+                if (subject_.empty()) {
+                    server_.refuse_report(peer_, "no_certificate");
+                    return close_now();
+                }
+            }
+            if (ec) {
+                if (mtls_) {
+                    std::string reason = verify_error_;
+                    if (reason.empty())
+                        reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                                         SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE
+                                     ? "no_certificate"
+                                     : "tls_failed: " + ec.message();
+                    server_.refuse_report(peer_, reason, subject_);
+                } else {
+                    server_.log.event(plugin::LogLevel::debug, "api.tls_refused",
+                                      {{"peer", peer_}, {"reason", ec.message()}});
+                }
+                return close_now();
+            }
+            read_request();
+        }
+    }
+
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
     void read_request() {
@@ -234,6 +303,7 @@ private:
         }
         request->http.body = std::move(msg.body());
         request->http.peer = peer_;
+        if (mtls_) request->client_subject = subject_;
         keep_alive_ = msg.keep_alive();
         ++requests_;
         net::post(*server_.workers, [self = this->shared_from_this(), request] {
@@ -372,8 +442,12 @@ private:
     }
 
     ServerState& server_;
+    std::shared_ptr<ssl::context> tls_;  // outlives stream_, which was made from it
     Stream stream_;
     std::string peer_;
+    bool mtls_ = false;
+    std::string subject_;       // the client certificate's (mutual TLS)
+    std::string verify_error_;  // why OpenSSL refused it, when it did
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     Response response_;
@@ -388,46 +462,29 @@ private:
     std::array<char, 16384> discard_{};
 };
 
-void ServerState::setup_tls() {
-    if (!settings.tls) return;
-    tls.emplace(ssl::context::tls_server);
-    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                     ssl::context::single_dh_use | SSL_OP_NO_RENEGOTIATION |
-                     SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
-    SSL_CTX* ctx = tls->native_handle();
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1)
-        throw std::runtime_error("api.tls: OpenSSL refused the cipher list");
-    try {
-        tls->use_certificate_chain_file(settings.tls_cert);
-    } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("api.tls.cert: cannot use '" + settings.tls_cert +
-                                 "' as a PEM certificate chain: " + e.code().message());
+std::shared_ptr<const detail::LiveSettings> ServerState::make_live(
+    const core::ApiSettings& s) const {
+    auto next = std::make_shared<detail::LiveSettings>();
+    next->settings = s;
+    const std::string where = section();
+    for (const auto& text : s.allow) {
+        core::Network n;
+        std::string reason;
+        if (!core::parse_network(text, n, reason))
+            throw std::runtime_error(where + ".allow: " + reason);
+        next->allow.push_back(n);
     }
-    try {
-        tls->use_private_key_file(settings.tls_key, ssl::context::pem);
-    } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("api.tls.key: cannot use '" + settings.tls_key +
-                                 "' as a PEM private key: " + e.code().message());
-    }
-    if (SSL_CTX_check_private_key(ctx) != 1)
-        throw std::runtime_error("api.tls.key: '" + settings.tls_key +
-                                 "' does not match the certificate '" + settings.tls_cert + "'");
+    if (s.tls) next->tls = detail::make_server_context(s, where);
+    return next;
 }
 
 void ServerState::start() {
-    for (const auto& text : settings.allow) {
-        core::Network n;
-        std::string reason;
-        if (!core::parse_network(text, n, reason)) throw std::runtime_error("api.allow: " + reason);
-        allow.push_back(n);
-    }
     for (const auto& text : settings.listen) {
         std::string address;
         uint16_t port = 0;
         if (!core::split_listen_address(text, address, port))
-            throw std::runtime_error("api.listen: '" + text + "' is not address:port");
+            throw std::runtime_error(std::string(section()) + ".listen: '" + text +
+                                     "' is not address:port");
         const tcp::endpoint endpoint(net::ip::make_address(address), port);
         auto acceptor = std::make_unique<tcp::acceptor>(ioc);
         try {
@@ -436,8 +493,8 @@ void ServerState::start() {
             acceptor->bind(endpoint);
             acceptor->listen(net::socket_base::max_listen_connections);
         } catch (const boost::system::system_error& e) {
-            throw std::runtime_error("api.listen: cannot listen on " + text + ": " +
-                                     e.code().message());
+            throw std::runtime_error(std::string(section()) + ".listen: cannot listen on " + text +
+                                     ": " + e.code().message());
         }
         bound.push_back(endpoint_text(acceptor->local_endpoint()));
         acceptors.push_back(std::move(acceptor));
@@ -446,11 +503,60 @@ void ServerState::start() {
     work.emplace(ioc.get_executor());
     for (auto& a : acceptors) accept(*a);
     for (int i = 0; i < kIoThreads; ++i) threads.emplace_back([this] { ioc.run(); });
-    for (const auto& b : bound)
-        log.event(plugin::LogLevel::info, "api.listening",
-                  {{"address", b},
-                   {"tls", settings.tls ? "on" : "off"},
-                   {"tokens", std::to_string(settings.tokens.size())}});
+    for (const auto& b : bound) {
+        plugin::LogFields fields = {{"address", b},
+                                    {"listener", section()},
+                                    {"tls", settings.tls ? "on" : "off"},
+                                    {"tokens", std::to_string(settings.tokens.size())}};
+        if (!settings.client_ca.empty()) {
+            fields["mtls"] = "on";
+            fields["trusted_hosts"] = std::to_string(settings.trusted_hosts.size());
+        }
+        log.event(plugin::LogLevel::info, "api.listening", fields);
+    }
+}
+
+std::vector<std::string> ServerState::reload(const core::ApiSettings& next) {
+    // Built in full before the swap: a bad certificate leaves the running settings as they were.
+    auto fresh = make_live(next);
+    std::vector<std::string> restart;
+    if (next.listen != settings.listen) restart.push_back("listen");
+    if (next.threads != settings.threads) restart.push_back("threads");
+    if (next.max_body_bytes != settings.max_body_bytes ||
+        next.read_timeout_ms != settings.read_timeout_ms ||
+        next.max_connections != settings.max_connections)
+        restart.push_back("limits");
+    if (next.tls != settings.tls) restart.push_back("tls on/off");
+    if (next.client_ca.empty() != settings.client_ca.empty()) restart.push_back("client_ca on/off");
+    // A listener cannot turn into another kind (plain/TLS/mutual TLS) live: nothing is applied.
+    const bool kind_changed =
+        next.tls != settings.tls || next.client_ca.empty() != settings.client_ca.empty();
+    if (!kind_changed) {
+        std::lock_guard<std::mutex> lock(live_mutex);
+        live_settings = std::move(fresh);
+    }
+    plugin::LogFields fields = {{"listener", section()},
+                                {"tokens", std::to_string(next.tokens.size())},
+                                {"allow", std::to_string(next.allow.size())}};
+    if (!next.client_ca.empty())
+        fields["trusted_hosts"] = std::to_string(next.trusted_hosts.size());
+    if (!restart.empty()) {
+        std::string list;
+        for (const auto& r : restart) list += (list.empty() ? "" : ", ") + r;
+        fields["restart_needed"] = list;
+        fields["applied"] = kind_changed ? "nothing" : "tokens, allow, trusted_hosts, certificates";
+    }
+    log.event(restart.empty() ? plugin::LogLevel::info : plugin::LogLevel::warn, "api.reloaded",
+              fields);
+    return restart;
+}
+
+void ServerState::refuse_report(const std::string& peer, const std::string& reason,
+                                const std::string& subject, const std::string& tenant) {
+    plugin::LogFields fields = {{"peer", peer}, {"reason", reason}};
+    if (!subject.empty()) fields["subject"] = subject;
+    if (!tenant.empty()) fields["tenant"] = tenant;
+    log.event(plugin::LogLevel::warn, "report.refused", fields);
 }
 
 void ServerState::stop() {
@@ -494,34 +600,41 @@ void ServerState::on_accept(tcp::socket socket) {
     if (ec) return;
     const std::string peer = address_text(remote.address());
     const auto bytes = address_bytes(remote.address());
+    const auto current = live();
     bool allowed = false;
-    for (const auto& n : allow) allowed = allowed || n.contains(bytes);
+    for (const auto& n : current->allow) allowed = allowed || n.contains(bytes);
     if (!allowed) {
-        log.event(plugin::LogLevel::warn, "api.refused",
-                  {{"peer", peer}, {"reason", "address not in api.allow"}});
+        if (current->mtls())
+            refuse_report(peer, "address_not_allowed");
+        else
+            log.event(plugin::LogLevel::warn, "api.refused",
+                      {{"peer", peer}, {"reason", "address not in api.allow"}});
         socket.close(ec);
         return;
     }
     if (connections.load() >= settings.max_connections) {
         log.event(plugin::LogLevel::warn, "api.refused",
-                  {{"peer", peer}, {"reason", "api.limits.max_connections reached"}});
+                  {{"peer", peer},
+                   {"reason", std::string(section()) + ".limits.max_connections reached"}});
         socket.close(ec);
         return;
     }
     ++connections;
     socket.set_option(tcp::no_delay(true), ec);
-    if (tls) {
+    if (current->tls) {
         using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-        std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *tls), peer)
+        std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *current->tls),
+                                             peer, current->mtls(), current->tls)
             ->start();
     } else {
         std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)),
-                                                     peer)
+                                                     peer, false)
             ->start();
     }
 }
 
-const core::ApiToken* ServerState::authenticate(const Request& request) const {
+const core::ApiToken* ServerState::authenticate(const detail::LiveSettings& live,
+                                                const Request& request) const {
     const std::string* header = request.header("authorization");
     if (!header || header->size() < 7 || lower(header->substr(0, 7)) != "bearer ") return nullptr;
     std::string token = header->substr(7);
@@ -532,14 +645,14 @@ const core::ApiToken* ServerState::authenticate(const Request& request) const {
     // in constant time with every configured hash.
     const std::string hash = core::sha256_hex(token);
     const core::ApiToken* found = nullptr;
-    for (const auto& t : settings.tokens)
+    for (const auto& t : live.settings.tokens)
         if (t.sha256.size() == hash.size() &&
             CRYPTO_memcmp(t.sha256.data(), hash.data(), hash.size()) == 0)
             found = &t;
     return found;
 }
 
-Response ServerState::dispatch(Request& request) {
+Response ServerState::dispatch(const detail::LiveSettings& live, Request& request) {
     const auto segments = split_path(request.http.path);
     if (!segments) throw ApiError(400, "bad_request", "the request path is malformed");
     if (auto decoded = percent_decode(request.http.path, false)) request.http.path = *decoded;
@@ -547,9 +660,17 @@ Response ServerState::dispatch(Request& request) {
     if (!query) throw ApiError(400, "bad_request", "the query string is malformed");
     request.query = *query;
     const Router::Match match = router.match(request.http.method, *segments);
-    if (!match.route || match.route->authenticated) {
+    if (live.mtls()) {
+        // Trusted host-based authentication: the verified certificate's subject must be listed,
+        // on every route; bearer tokens mean nothing here.
+        request.trusted_host = live.trusted(request.client_subject);
+        if (!request.trusted_host) {
+            refuse_report(request.http.peer, "subject_not_trusted", request.client_subject);
+            throw ApiError(403, "forbidden", "this client certificate is not a trusted host");
+        }
+    } else if (!match.route || match.route->authenticated) {
         const bool offered = request.header("authorization") != nullptr;
-        request.token = authenticate(request);
+        request.token = authenticate(live, request);
         if (!request.token) {
             Response r =
                 error_response(401, "unauthenticated",
@@ -572,7 +693,16 @@ Response ServerState::dispatch(Request& request) {
     }
     request.route = match.route->pattern;
     request.params = match.params;
-    if (const std::string* tenant = request.param("tenant"); tenant && match.route->authenticated) {
+    if (const std::string* tenant = request.param("tenant"); tenant && request.trusted_host) {
+        if (core::valid_tenant_id(*tenant)) request.log["tenant"] = *tenant;
+        // The same answer whether or not the tenant exists.
+        if (!request.trusted_host->reaches(*tenant)) {
+            refuse_report(request.http.peer, "tenant_not_allowed", request.client_subject,
+                          core::valid_tenant_id(*tenant) ? *tenant : "-");
+            throw ApiError(403, "forbidden",
+                           "this trusted host is not allowed to read that tenant");
+        }
+    } else if (tenant && match.route->authenticated) {
         if (core::valid_tenant_id(*tenant)) request.log["tenant"] = *tenant;
         // The same answer whether or not the tenant exists: a token learns nothing about others.
         if (!request.token->reaches(*tenant))
@@ -584,8 +714,10 @@ Response ServerState::dispatch(Request& request) {
 Response ServerState::handle(Request& request) {
     const auto started = std::chrono::steady_clock::now();
     Response response;
+    // This request's settings: a reload meanwhile does not change them under it.
+    const auto current = live();
     try {
-        response = dispatch(request);
+        response = dispatch(*current, request);
     } catch (const ApiError& e) {
         response = error_response(e.status(), e.code(), e.what(), e.details());
     } catch (const std::exception& e) {
@@ -600,7 +732,13 @@ Response ServerState::handle(Request& request) {
                             .count();
     plugin::LogFields fields = request.log;
     fields["peer"] = request.http.peer;
-    fields["principal"] = request.token ? request.token->name : "-";
+    // Handlers that authenticate on their own (the console's sessions) name the principal.
+    if (request.token)
+        fields["principal"] = request.token->name;
+    else if (request.trusted_host)
+        fields["principal"] = request.client_subject;
+    else if (!fields.count("principal"))
+        fields["principal"] = "-";
     fields["method"] = request.http.method;
     fields["route"] = request.route.empty() ? "-" : request.route;
     fields["status"] = std::to_string(response.status);
@@ -613,7 +751,7 @@ Response ServerState::handle(Request& request) {
 
 Server::Server(core::ApiSettings settings, Router router, core::EventLog& log)
     : impl_(std::make_unique<detail::ServerState>(std::move(settings), std::move(router), log)) {
-    impl_->setup_tls();
+    impl_->live_settings = impl_->make_live(impl_->settings);
 }
 
 Server::~Server() { stop(); }
@@ -623,5 +761,9 @@ void Server::start() { impl_->start(); }
 void Server::stop() { impl_->stop(); }
 
 std::vector<std::string> Server::endpoints() const { return impl_->bound; }
+
+std::vector<std::string> Server::reload(const core::ApiSettings& settings) {
+    return impl_->reload(settings);
+}
 
 }  // namespace sightline::http

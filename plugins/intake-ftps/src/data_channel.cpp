@@ -12,11 +12,10 @@ namespace sightline::intake_ftps {
 
 using plugin::LogLevel;
 
-std::unique_ptr<Channel> open_data(Shared& shared, PassiveListener& listener,
-                                   const std::string& peer,
+std::unique_ptr<Channel> open_data(Shared& shared, const Limits& limits, const TlsContext& tls,
+                                   PassiveListener& listener, const std::string& peer,
                                    const std::array<unsigned char, 16>& control_token,
                                    DataFailure& failure, std::string& why) {
-    const auto& limits = shared.config.limits;
     const Deadline deadline =
         Clock::now() + std::chrono::seconds(limits.data_connect_timeout_seconds);
     Io io = Io::ok;
@@ -37,7 +36,7 @@ std::unique_ptr<Channel> open_data(Shared& shared, PassiveListener& listener,
     TicketBinding binding;
     binding.token = control_token;
     binding.data = true;
-    const Io hs = channel->handshake(shared.tls, &binding, deadline);
+    const Io hs = channel->handshake(tls, &binding, deadline);
     if (hs != Io::ok) {
         failure = hs == Io::stopped ? DataFailure::stopped : DataFailure::tls;
         why = channel->error().empty() ? "TLS handshake failed" : channel->error();
@@ -45,7 +44,7 @@ std::unique_ptr<Channel> open_data(Shared& shared, PassiveListener& listener,
     }
     // Whatever the path (ticket or session ID), the resumed session must carry the token.
     if (!TlsContext::resumed_own_session(channel->ssl(), binding)) {
-        shared.tls.forget_session(channel->ssl());
+        tls.forget_session(channel->ssl());
         failure = DataFailure::not_resumed;
         why = SSL_session_reused(channel->ssl()) == 1 ? "resumed another connection's session"
                                                       : "fresh TLS session";
@@ -91,12 +90,12 @@ private:
 
 constexpr int64_t kWritebackBytes = 8 << 20;
 
-ReceiveResult receive_upload(Shared& shared, Channel& data, int out_fd, int64_t limit_bytes,
+ReceiveResult receive_upload(const Limits& limits, Channel& data, int out_fd, int64_t limit_bytes,
                              const std::function<bool()>& quota_ok) {
     int64_t next_quota_check = kQuotaCheckBytes;
     int64_t written_back = 0;
     ReceiveResult result;
-    RateGuard rate(shared.config.limits);
+    RateGuard rate(limits);
     // No digest here: hashing on the transfer path made a 1 GiB upload CPU-bound (0.94x vsftpd;
     // 1.38x without). The queue hashes the stored file before submitting it, and HASH reads the
     // stored file, so both describe the bytes on disk rather than the bytes in flight.
@@ -164,8 +163,8 @@ ReceiveResult receive_upload(Shared& shared, Channel& data, int out_fd, int64_t 
     }
 }
 
-bool send_all(Shared& shared, Channel& data, const std::string& bytes) {
-    RateGuard rate(shared.config.limits);
+bool send_all(const Limits& limits, Channel& data, const std::string& bytes) {
+    RateGuard rate(limits);
     size_t done = 0;
     while (done < bytes.size()) {
         const size_t chunk = std::min<size_t>(bytes.size() - done, 64 * 1024);

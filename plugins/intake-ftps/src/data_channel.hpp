@@ -24,9 +24,11 @@ enum class DataFailure {
     not_resumed,  // a fresh session, or someone else's: 522
 };
 
-// Accepts and secures the data connection. On failure returns nullptr and sets failure/why.
-std::unique_ptr<Channel> open_data(Shared& shared, PassiveListener& listener,
-                                   const std::string& peer,
+// Accepts and secures the data connection. tls: the context the control connection shook hands
+// with (its session lives in that context's cache and tickets). On failure returns nullptr and
+// sets failure/why.
+std::unique_ptr<Channel> open_data(Shared& shared, const Limits& limits, const TlsContext& tls,
+                                   PassiveListener& listener, const std::string& peer,
                                    const std::array<unsigned char, 16>& control_token,
                                    DataFailure& failure, std::string& why);
 
@@ -50,10 +52,10 @@ struct ReceiveResult {
 // the quota's room at the start, whichever is smaller). quota_ok is asked again after every
 // kQuotaCheckBytes, since other uploads of the tenant grow at the same time.
 constexpr int64_t kQuotaCheckBytes = 4 << 20;
-ReceiveResult receive_upload(Shared& shared, Channel& data, int out_fd, int64_t limit_bytes,
+ReceiveResult receive_upload(const Limits& limits, Channel& data, int out_fd, int64_t limit_bytes,
                              const std::function<bool()>& quota_ok);
 
 // Writes text and closes with close_notify. False on failure or a too slow reader.
-bool send_all(Shared& shared, Channel& data, const std::string& bytes);
+bool send_all(const Limits& limits, Channel& data, const std::string& bytes);
 
 }  // namespace sightline::intake_ftps

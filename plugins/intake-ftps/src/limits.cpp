@@ -17,6 +17,13 @@ bool BanList::record_failure(const std::string& address, int64_t now_us) {
     return false;
 }
 
+void BanList::set_limits(int64_t failures, int64_t window_us, int64_t ban_us) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failures_ = failures;
+    window_us_ = window_us;
+    ban_us_ = ban_us;
+}
+
 void BanList::record_success(const std::string& address) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = states_.find(address);
@@ -45,6 +52,12 @@ ConnectionLimiter::Verdict ConnectionLimiter::acquire(const std::string& address
     ++mine;
     ++total_;
     return Verdict::ok;
+}
+
+void ConnectionLimiter::set_limits(int64_t max_total, int64_t max_per_address) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    max_total_ = max_total;
+    max_per_address_ = max_per_address;
 }
 
 void ConnectionLimiter::release(const std::string& address) {

@@ -20,16 +20,19 @@ public:
     bool record_failure(const std::string& address, int64_t now_us);
     void record_success(const std::string& address);
     bool banned(const std::string& address, int64_t now_us);
+    // A reload: the new numbers apply to the next failure and check; bans already given keep
+    // their end time.
+    void set_limits(int64_t failures, int64_t window_us, int64_t ban_us);
 
 private:
     struct State {
         std::deque<int64_t> failures;
         int64_t banned_until = 0;
     };
-    const int64_t failures_;
-    const int64_t window_us_;
-    const int64_t ban_us_;
-    std::mutex mutex_;
+    std::mutex mutex_;  // guards everything below
+    int64_t failures_;
+    int64_t window_us_;
+    int64_t ban_us_;
     std::map<std::string, State> states_;
 };
 
@@ -41,11 +44,13 @@ public:
 
     Verdict acquire(const std::string& address);
     void release(const std::string& address);
+    // A reload: lower limits close no connection, they refuse new ones until enough ended.
+    void set_limits(int64_t max_total, int64_t max_per_address);
 
 private:
-    const int64_t max_total_;
-    const int64_t max_per_address_;
-    std::mutex mutex_;
+    std::mutex mutex_;  // guards everything below
+    int64_t max_total_;
+    int64_t max_per_address_;
     int64_t total_ = 0;
     std::map<std::string, int64_t> per_address_;
 };

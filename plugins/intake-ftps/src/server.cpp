@@ -10,13 +10,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 
 #include <boost/asio/ip/address.hpp>
 
 #include "session.hpp"
 #include "sightline/ftps/password.hpp"
-#include "sightline/ftps/tls_policy.hpp"
 
 namespace sightline::intake_ftps {
 
@@ -40,6 +38,7 @@ using plugin::LogLevel;
 Server::Server(Config config, plugin::HostServices& host)
     : config_(std::move(config)),
       host_(host),
+      settings_(std::make_shared<const Settings>(Settings{config_, {}, nullptr})),
       landing_(config_.landing),
       queue_(config_, landing_, host_),
       sweeper_(config_, landing_, queue_, host_),
@@ -56,8 +55,8 @@ Server::~Server() {
     }
 }
 
-void Server::check_tenants(const std::vector<std::string>& tenants) const {
-    for (const auto& account : config_.accounts) {
+void Server::check_tenants(const Config& config, const std::vector<std::string>& tenants) {
+    for (const auto& account : config.accounts) {
         if (account.relay()) continue;
         if (std::find(tenants.begin(), tenants.end(), account.tenant) == tenants.end()) {
             throw plugin::Error("intake-ftps: account '" + account.user + "' names tenant '" +
@@ -70,24 +69,13 @@ void Server::start(plugin::UploadSink& sink) {
     std::lock_guard<std::mutex> lifecycle(lifecycle_mutex_);
     if (accept_thread_.joinable()) throw plugin::Error("intake-ftps: start() called twice");
     const auto tenants = host_.tenants();
-    check_tenants(tenants);
+    // A reconfigure() before start() may have replaced the live part already.
+    const Config config = settings_.get()->config;
+    check_tenants(config, tenants);
     landing_.prepare(tenants);
     remove_partials(tenants);
-
-    if (config_.self_signed && (!std::filesystem::exists(config_.certificate) ||
-                                !std::filesystem::exists(config_.private_key))) {
-        try {
-            ftps::ensure_self_signed(config_.certificate, config_.private_key,
-                                     {config_.listen_host, "localhost"});
-        } catch (const std::exception& e) {
-            throw plugin::Error(std::string("intake-ftps: cannot create a self-signed "
-                                            "certificate: ") +
-                                e.what());
-        }
-        host_.log(LogLevel::warn, "intake_ftps.self_signed",
-                  {{"certificate", config_.certificate}, {"key", config_.private_key}});
-    }
-    tls_ = std::make_unique<TlsContext>(config_);
+    ensure_certificate(config);
+    auto tls = std::make_shared<const TlsContext>(config);
 
     using boost::asio::ip::tcp;
     boost::system::error_code ec;
@@ -107,14 +95,15 @@ void Server::start(plugin::UploadSink& sink) {
     }
     bound_port_ = acceptor_->local_endpoint().port();
 
-    shared_.reset(new Shared{config_, host_, landing_, queue_, *tls_, ports_, io_, bans_,
-                             verifications_, stopping_, sink, tenants,
-                             ftps::hash_password(random_hex(16))});
+    settings_.set(std::make_shared<const Settings>(Settings{config, tenants, std::move(tls)}));
+    apply_limits(config);
+    shared_.reset(new Shared{settings_, host_, landing_, queue_, ports_, io_, bans_, verifications_,
+                             stopping_, sink, ftps::hash_password(random_hex(16))});
     stopping_ = false;
     // Uploads left from before a restart go first, oldest first.
     queue_.scan(tenants);
     queue_.start(sink);
-    sweeper_.run();
+    sweeper_.run(config.retention_hours);
     sweep_thread_ = std::thread([this] { sweep_loop(); });
     accept_thread_ = std::thread([this] {
         block_sigpipe();
@@ -170,11 +159,15 @@ void Server::drain(plugin::UploadSink& sink) {
 
 void Server::sweep_loop() {
     std::unique_lock<std::mutex> lock(sweep_mutex_);
-    // The host's clock decides ages; the interval is real time.
-    while (!sweep_wake_.wait_for(lock, std::chrono::seconds(config_.sweep_interval_seconds),
-                                 [this] { return stopping_.load(); })) {
+    // The host's clock decides ages; the interval is real time. A reload wakes the loop: the
+    // new retention applies at once and the new interval from then on.
+    for (;;) {
+        const auto interval = std::chrono::seconds(settings_.get()->config.sweep_interval_seconds);
+        sweep_wake_.wait_for(lock, interval, [this] { return stopping_.load() || sweep_now_; });
+        if (stopping_.load()) return;
+        sweep_now_ = false;
         lock.unlock();
-        sweeper_.run();
+        sweeper_.run(settings_.get()->config.retention_hours);
         lock.lock();
     }
 }

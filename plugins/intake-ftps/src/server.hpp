@@ -1,5 +1,6 @@
 // The intake-ftps transport: accepts control connections (one thread each), runs the upload
-// queue's worker and the retention sweep.
+// queue's worker and the retention sweep, and applies a reloaded config without dropping
+// sessions (reconfigure.cpp).
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "landing.hpp"
 #include "limits.hpp"
 #include "passive.hpp"
+#include "settings.hpp"
 #include "shared.hpp"
 #include "sightline/plugin/transport.hpp"
 #include "sweep.hpp"
@@ -26,7 +28,7 @@
 
 namespace sightline::intake_ftps {
 
-class Server final : public plugin::Transport {
+class Server final : public plugin::Transport, public plugin::Reconfigurable {
 public:
     Server(Config config, plugin::HostServices& host);
     ~Server() override;
@@ -34,20 +36,28 @@ public:
     void start(plugin::UploadSink& sink) override;
     void stop() override;
     void drain(plugin::UploadSink& sink) override;
+    // Applies accounts, tenants, quotas, limits, retention, the sweep interval and the TLS
+    // files (read again even when their paths are unchanged: a renewed certificate) live.
+    // listen, passive_ports or landing changed: false, and nothing changes.
+    bool reconfigure(const std::string& config_json) override;
 
     // The port listened on (the configured one, or the kernel's pick for port 0).
     uint16_t port() const { return bound_port_; }
 
 private:
-    void check_tenants(const std::vector<std::string>& tenants) const;
+    static void check_tenants(const Config& config, const std::vector<std::string>& tenants);
+    void ensure_certificate(const Config& config);
+    // The limits kept outside the settings snapshot (they hold state across connections).
+    void apply_limits(const Config& config);
     void remove_partials(const std::vector<std::string>& tenants);
     void accept_loop();
     void sweep_loop();
     void serve(Fd fd, std::string peer);
     void reap(bool all);
 
-    const Config config_;
+    const Config config_;  // as created: what only a restart changes (config_diff.hpp)
     plugin::HostServices& host_;
+    LiveSettings settings_;
     Landing landing_;
     UploadQueue queue_;
     Sweeper sweeper_;
@@ -59,7 +69,6 @@ private:
 
     std::mutex lifecycle_mutex_;
     std::atomic<bool> stopping_{false};
-    std::unique_ptr<TlsContext> tls_;
     std::unique_ptr<Shared> shared_;
     std::optional<boost::asio::ip::tcp::acceptor> acceptor_;
     uint16_t bound_port_ = 0;
@@ -67,6 +76,7 @@ private:
     std::thread sweep_thread_;
     std::mutex sweep_mutex_;
     std::condition_variable sweep_wake_;
+    bool sweep_now_ = false;  // a reload asks for a sweep under its retention (sweep_mutex_)
 
     struct Worker {
         std::thread thread;

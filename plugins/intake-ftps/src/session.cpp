@@ -28,7 +28,10 @@ std::string upper(std::string text) {
 }  // namespace
 
 Session::Session(Shared& shared, Fd fd, std::string peer)
-    : shared_(shared), control_(std::move(fd), shared.stopping), peer_(std::move(peer)) {
+    : shared_(shared),
+      settings_(shared.settings.get()),
+      control_(std::move(fd), shared.stopping),
+      peer_(std::move(peer)) {
     if (RAND_bytes(binding_.token.data(), static_cast<int>(binding_.token.size())) != 1) {
         throw plugin::Error("intake-ftps: no random bytes from OpenSSL");
     }
@@ -48,10 +51,18 @@ bool Session::reply(int code, const std::string& text) {
     return reply_raw(std::to_string(code) + " " + one_line(text, 1000) + "\r\n");
 }
 
+bool Session::account_unchanged() const {
+    for (const auto& account : config().accounts) {
+        if (account.user == user_) {
+            return account.tenant == tenant_ && account.password_hash == password_hash_;
+        }
+    }
+    return false;
+}
+
 void Session::run() {
-    const auto& limits = shared_.config.limits;
     const Deadline login_deadline =
-        Clock::now() + std::chrono::seconds(limits.login_timeout_seconds);
+        Clock::now() + std::chrono::seconds(config().limits.login_timeout_seconds);
     if (!reply(220, "Sightline upload-only FTPS server: AUTH TLS required")) return;
     std::vector<char> buffer(4096);
     for (;;) {
@@ -69,6 +80,12 @@ void Session::run() {
             continue;
         }
         if (status == LineReader::Status::line) {
+            settings_ = shared_.settings.get();
+            if (logged_in() && !account_unchanged()) {
+                log(LogLevel::warn, "intake_ftps.account_changed");
+                reply(421, "Account changed or removed: log in again");
+                break;
+            }
             Command command;
             if (!parse_command(line, command)) {
                 if (!reply(500, "Syntax error, command unrecognized")) break;
@@ -78,7 +95,8 @@ void Session::run() {
             continue;
         }
         // Before login the login deadline bounds every wait; after it, the idle timeout.
-        Deadline deadline = Clock::now() + std::chrono::seconds(limits.idle_timeout_seconds);
+        Deadline deadline =
+            Clock::now() + std::chrono::seconds(config().limits.idle_timeout_seconds);
         if (!logged_in()) deadline = std::min(deadline, login_deadline);
         size_t got = 0;
         const Io io = control_.read(buffer.data(), buffer.size(), got, deadline);
@@ -97,7 +115,7 @@ void Session::run() {
     }
     control_.close_notify(Clock::now() + std::chrono::seconds(1));
     if (control_.tls()) {
-        shared_.tls.forget_session(control_.ssl());
+        tls_->forget_session(control_.ssl());
         TlsContext::detach(control_.ssl());
     }
 }
@@ -235,9 +253,10 @@ Session::Next Session::auth(const std::string& arg) {
         return Next::close;
     }
     if (!reply(234, "Proceed with TLS negotiation")) return Next::close;
+    tls_ = settings_->tls;
     const Io io = control_.handshake(
-        shared_.tls, &binding_,
-        Clock::now() + std::chrono::seconds(shared_.config.limits.login_timeout_seconds));
+        *tls_, &binding_,
+        Clock::now() + std::chrono::seconds(config().limits.login_timeout_seconds));
     if (io != Io::ok) {
         log(LogLevel::warn, "intake_ftps.tls_failed", {{"error", control_.error()}});
         return Next::close;
@@ -255,7 +274,7 @@ Session::Next Session::pass(const std::string& password) {
     const std::string user = pending_user_;
     pending_user_.clear();
     const Account* account = nullptr;
-    for (const auto& a : shared_.config.accounts) {
+    for (const auto& a : config().accounts) {
         if (a.user == user) account = &a;
     }
     bool ok = false;
@@ -272,11 +291,10 @@ Session::Next Session::pass(const std::string& password) {
     if (!ok) {
         const bool banned = shared_.bans.record_failure(peer_, now);
         log(LogLevel::warn, "intake_ftps.login_failed", {{"user", one_line(user, 64)}});
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(shared_.config.limits.login_delay_ms));
+        std::this_thread::sleep_for(std::chrono::milliseconds(config().limits.login_delay_ms));
         if (banned) {
             log(LogLevel::warn, "intake_ftps.banned",
-                {{"seconds", std::to_string(shared_.config.limits.ban_seconds)}});
+                {{"seconds", std::to_string(config().limits.ban_seconds)}});
             reply(421, "Too many failed logins: try again later");
             return Next::close;
         }
@@ -285,6 +303,7 @@ Session::Next Session::pass(const std::string& password) {
     shared_.bans.record_success(peer_);
     user_ = account->user;
     tenant_ = account->tenant;
+    password_hash_ = account->password_hash;
     await_result_ = account->await_result;
     cwd_.clear();
     log(LogLevel::info, "intake_ftps.login", {{"tenant", tenant_}});
@@ -298,7 +317,7 @@ bool Session::locate_arg(const std::string& arg, Location& location, VPath& path
         reply(553, why);
         return false;
     }
-    location = locate(path, tenant_, shared_.tenants);
+    location = locate(path, tenant_, settings_->tenants);
     if (location.place == Place::none) {
         log(LogLevel::warn, "intake_ftps.path_refused", {{"reason", "outside the tree"}});
         reply(550, "No such file or directory");
@@ -346,7 +365,7 @@ Session::Next Session::passive(bool extended, const std::string& arg) {
                    ? Next::go_on
                    : Next::close;
     }
-    const auto advertised = boost::asio::ip::make_address(shared_.config.advertised_address, ec);
+    const auto advertised = boost::asio::ip::make_address(config().advertised_address, ec);
     if (ec || !advertised.is_v4()) {
         passive_.reset();
         return reply(425, "PASV needs an IPv4 address: use EPSV") ? Next::go_on : Next::close;
@@ -371,7 +390,8 @@ std::unique_ptr<Channel> Session::data_for(const std::string& what) {
     if (!reply(150, "Opening data connection for " + what)) return nullptr;
     DataFailure failure = DataFailure::none;
     std::string why;
-    auto data = open_data(shared_, *listener, peer_, binding_.token, failure, why);
+    auto data =
+        open_data(shared_, config().limits, *tls_, *listener, peer_, binding_.token, failure, why);
     if (data) return data;
     switch (failure) {
         case DataFailure::not_resumed:

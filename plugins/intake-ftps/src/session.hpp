@@ -47,8 +47,15 @@ private:
     bool reply_raw(const std::string& text);
     void log(plugin::LogLevel level, const char* event, plugin::LogFields fields = {});
     bool logged_in() const { return !tenant_.empty(); }
+    const Config& config() const { return settings_->config; }
+    // After a reload: false when the account this session logged in with was removed, or its
+    // tenant or password changed. The session then ends before its next command (a transfer in
+    // progress finishes first: commands are not read during one).
+    bool account_unchanged() const;
 
     Shared& shared_;
+    std::shared_ptr<const Settings> settings_;  // taken again before every command
+    std::shared_ptr<const TlsContext> tls_;     // the context of AUTH TLS, for the whole session
     Channel control_;
     const std::string peer_;
     LineReader reader_;
@@ -58,7 +65,8 @@ private:
     bool epsv_all_ = false;
     std::string pending_user_;
     std::string user_;
-    std::string tenant_;  // "*" for the relay account; empty before login
+    std::string tenant_;         // "*" for the relay account; empty before login
+    std::string password_hash_;  // the account's when it logged in
     bool await_result_ = false;
     VPath cwd_;
     std::unique_ptr<PassiveListener> passive_;

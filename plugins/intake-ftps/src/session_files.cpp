@@ -29,7 +29,7 @@ Session::Next Session::list(const std::string& raw_arg, const std::string& style
     if (!locate_arg(arg, loc, path)) return Next::go_on;
     std::vector<Entry> entries;
     if (loc.place == Place::relay_root) {
-        for (const auto& tenant : shared_.tenants) {
+        for (const auto& tenant : settings_->tenants) {
             Fd dir = shared_.landing.open_dir(tenant, Sub::root);
             struct stat st {};
             if (dir.valid() && ::fstat(dir.get(), &st) == 0) {
@@ -75,7 +75,7 @@ Session::Next Session::list(const std::string& raw_arg, const std::string& style
     }
     auto data = data_for("listing");
     if (!data) return Next::go_on;
-    if (!send_all(shared_, *data, text)) {
+    if (!send_all(config().limits, *data, text)) {
         return reply(426, "Listing transfer failed") ? Next::go_on : Next::close;
     }
     data.reset();
@@ -87,7 +87,7 @@ Session::Next Session::retrieve(const std::string& arg) {
     VPath path;
     std::string why;
     if (!resolve(cwd_, arg, path, why) ||
-        (loc = locate(path, tenant_, shared_.tenants)).place != Place::status_note) {
+        (loc = locate(path, tenant_, settings_->tenants)).place != Place::status_note) {
         log(LogLevel::info, "intake_ftps.download_refused");
         return reply(550, "no downloads: this server is upload-only") ? Next::go_on : Next::close;
     }
@@ -104,7 +104,7 @@ Session::Next Session::retrieve(const std::string& arg) {
     text.resize(n > 0 ? static_cast<size_t>(n) : 0);
     auto data = data_for(loc.name);
     if (!data) return Next::go_on;
-    if (!send_all(shared_, *data, text)) {
+    if (!send_all(config().limits, *data, text)) {
         return reply(426, "Transfer failed") ? Next::go_on : Next::close;
     }
     data.reset();

@@ -39,7 +39,10 @@ Session::Next Session::store(const std::string& arg) {
                    : Next::close;
     }
     const Usage usage = shared_.landing.usage(loc.tenant);
-    const auto& config = shared_.config;
+    // The limits of this upload are those in force when it started, whatever a reload does
+    // meanwhile.
+    const std::shared_ptr<const Settings> settings = settings_;
+    const Config& config = settings->config;
     if (usage.files + 1 > config.quota_max_files || usage.bytes >= config.quota_max_bytes) {
         log(LogLevel::warn, "intake_ftps.quota_exceeded", {{"tenant", loc.tenant}});
         return reply(552, "Quota exceeded: wait until pending uploads are processed") ? Next::go_on
@@ -58,7 +61,7 @@ Session::Next Session::store(const std::string& arg) {
         return reply(451, "Cannot store the file") ? Next::go_on : Next::close;
     }
     auto discard = [&] { ::unlinkat(partial_dir.get(), temp.c_str(), 0); };
-    const ReceiveResult received = receive_upload(shared_, *data, out.get(), limit, [&] {
+    const ReceiveResult received = receive_upload(config.limits, *data, out.get(), limit, [&] {
         // Usage counts every partial upload on disk, this one included.
         return shared_.landing.usage(loc.tenant).bytes <= config.quota_max_bytes;
     });
@@ -124,6 +127,7 @@ Session::Next Session::store(const std::string& arg) {
     received_[to_string(path)] = {shared_.landing.path(loc.tenant, sub, loc.name), received.bytes};
     fields["bytes"] = std::to_string(received.bytes);
     fields["full"] = loc.place == Place::full_upload ? "true" : "false";
+    fields["queue_depth"] = std::to_string(shared_.queue.size());  // the host's metrics gauge
     log(LogLevel::info, "intake_ftps.upload", fields);
 
     plugin::Upload upload;

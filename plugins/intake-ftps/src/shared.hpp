@@ -1,4 +1,4 @@
-// What every session shares with the server: configuration, host, landing, queue, TLS, limits.
+// What every session shares with the server: live settings, host, landing, queue, limits.
 #pragma once
 
 #include <atomic>
@@ -11,26 +11,26 @@
 #include "landing.hpp"
 #include "limits.hpp"
 #include "passive.hpp"
+#include "settings.hpp"
 #include "sightline/plugin/transport.hpp"
-#include "tls_context.hpp"
 #include "upload_queue.hpp"
 
 namespace sightline::intake_ftps {
 
 struct Shared {
-    const Config& config;
+    // Config, tenants and TLS context: read once per command, never held across a reload
+    // except by the work that started under them.
+    const LiveSettings& settings;
     plugin::HostServices& host;
-    const Landing& landing;
+    const Landing& landing;  // the folder cannot change without a restart
     UploadQueue& queue;
-    const TlsContext& tls;
     PortPool& ports;
     boost::asio::io_context& io;
     BanList& bans;
     Semaphore& verifications;
     const std::atomic<bool>& stopping;
     plugin::UploadSink& sink;
-    std::vector<std::string> tenants;  // the profile's, as of start()
-    std::string dummy_hash;            // verified for unknown users, so timing tells nothing
+    std::string dummy_hash;  // verified for unknown users, so timing tells nothing
 };
 
 }  // namespace sightline::intake_ftps

@@ -13,10 +13,10 @@ namespace sightline::intake_ftps {
 
 using plugin::LogLevel;
 
-SweepReport Sweeper::run() {
+SweepReport Sweeper::run(int64_t retention_hours) {
     SweepReport report;
     const int64_t now_us = host_.now_us();
-    const int64_t cutoff_s = (now_us - config_.retention_hours * 3600 * 1'000'000) / 1'000'000;
+    const int64_t cutoff_s = (now_us - retention_hours * 3600 * 1'000'000) / 1'000'000;
     Fd root = landing_.open_root();
     if (!root.valid()) return report;
     for (const auto& tenant_entry : Landing::list(root.get())) {
@@ -48,7 +48,7 @@ SweepReport Sweeper::run() {
                 fields["expired_total"] = std::to_string(++expired_total_);
                 host_.log(LogLevel::error, "intake_ftps.expired", fields);
                 write_note(landing_, tenant, now_us, entry.name, "expired",
-                           "Not processed within " + std::to_string(config_.retention_hours) +
+                           "Not processed within " + std::to_string(retention_hours) +
                                " hours and deleted: please upload it again.");
             }
         }

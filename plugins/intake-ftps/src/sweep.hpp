@@ -25,8 +25,10 @@ public:
             plugin::HostServices& host)
         : config_(config), landing_(landing), queue_(queue), host_(host) {}
 
-    // One pass over every folder under the landing root (tenants no longer in the profile too).
-    SweepReport run();
+    // One pass over every folder under the landing root (tenants no longer in the profile too),
+    // with the config's retention or a reloaded one.
+    SweepReport run() { return run(config_.retention_hours); }
+    SweepReport run(int64_t retention_hours);
     int64_t expired_total() const { return expired_total_.load(); }
 
 private:

@@ -222,8 +222,7 @@ UploadResult UploadQueue::process(const plugin::Upload& upload, plugin::UploadSi
                 item.busy = false;
                 failures = ++item.failures;
                 item.next_attempt_us =
-                    host_.now_us() +
-                    retry_delay_us(config_.retry_interval_seconds * 1'000'000, failures);
+                    host_.now_us() + retry_delay_us(retry_interval_seconds() * 1'000'000, failures);
             }
         }
         wake_.notify_all();
@@ -244,6 +243,7 @@ UploadResult UploadQueue::process(const plugin::Upload& upload, plugin::UploadSi
     const std::string note =
         write_note(landing_, upload.tenant, host_.now_us(), upload.name, outcome, result.message);
     if (note.empty()) fields["note_error"] = std::strerror(errno);
+    fields["queue_depth"] = std::to_string(size());  // the host's metrics gauge
     host_.log(LogLevel::info, "intake_ftps.processed", fields);
     return result;
 }

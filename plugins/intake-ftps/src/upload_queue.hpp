@@ -60,16 +60,23 @@ public:
     // after the file was processed and removed.
     std::string digest_of(const std::string& path);
     size_t size();
+    // A reload: the first retry delay from now on (uploads already waiting keep their time).
+    void set_retry_interval_seconds(int64_t seconds) { retry_interval_override_ = seconds; }
 
 private:
+    int64_t retry_interval_seconds() const {
+        const int64_t set = retry_interval_override_.load();
+        return set > 0 ? set : config_.retry_interval_seconds;
+    }
     // Claims the next due item per tenant (all items when ignore_backoff); empty when none.
     std::vector<plugin::Upload> claim_due(bool ignore_backoff);
     plugin::UploadResult process(const plugin::Upload& upload, plugin::UploadSink& sink);
     void worker(plugin::UploadSink& sink);
 
-    const Config& config_;
+    const Config& config_;  // as created: the landing never changes without a restart
     const Landing& landing_;
     plugin::HostServices& host_;
+    std::atomic<int64_t> retry_interval_override_{0};  // 0: config_'s
 
     std::mutex mutex_;
     std::condition_variable wake_;

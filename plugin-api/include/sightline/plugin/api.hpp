@@ -1,4 +1,4 @@
-// Sightline plugin API, version 1.2: the one header every plugin includes.
+// Sightline plugin API, version 1.3: the one header every plugin includes.
 //
 // The boundary has two layers:
 //  * A plain-data descriptor (struct sl_plugin_descriptor) that the host reads and checks before
@@ -11,6 +11,10 @@
 //  * Same API major required; a plugin whose minor is newer than the host's is refused.
 //  * Within a major, interfaces only grow at the end (new virtual functions are appended and
 //    have default implementations), and the descriptor only grows at the end (struct_size).
+//    Plugin itself never grows: every kind interface derives from it, so a virtual appended to
+//    Plugin would move the slots of all of them (Transport::start of a 1.2 plugin would be
+//    called through the new slot). Features for every kind come as separate interfaces that a
+//    plugin class may also derive from, found with dynamic_cast (Reconfigurable, since 1.3).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +29,7 @@
 #include <boost/dll/alias.hpp>
 
 #define SIGHTLINE_PLUGIN_API_MAJOR 1
-#define SIGHTLINE_PLUGIN_API_MINOR 2
+#define SIGHTLINE_PLUGIN_API_MINOR 3
 
 // The C++ ABI the interfaces assume: Itanium C++ ABI with libstdc++'s C++11 string/list ABI.
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_USE_CXX11_ABI) && _GLIBCXX_USE_CXX11_ABI
@@ -131,6 +135,27 @@ public:
 class Plugin {
 public:
     virtual ~Plugin() = default;
+};
+
+// Since API 1.3: live reconfiguration (`sightline serve` on SIGHUP), for plugins of any kind. A
+// plugin opts in by deriving from this too (class X : public Transport, public Reconfigurable);
+// the host finds it with dynamic_cast<Reconfigurable*> on the Plugin object. A plugin that does
+// not derive from it (every plugin built before 1.3) needs a restart for any change of its
+// profile section, which the host logs.
+class Reconfigurable {
+public:
+    virtual ~Reconfigurable() = default;
+    // config_json: the new profile section in the form CreateContext::config_json has
+    // (validated against the schema, defaults applied). HostServices::tenants() already answers
+    // with the new profile's tenants. Returns true when the new config is in force, false when
+    // this plugin cannot apply it without a restart: then nothing changed (the old config stays
+    // in force until the restart). Throws Error when the new config is invalid or cannot be
+    // applied (a certificate that does not load); the old one stays in force. Called from a
+    // host thread while the plugin works (a transport between start() and stop() too), never
+    // concurrently with itself, creation or destruction. Work in progress (an upload) is not
+    // interrupted: it finishes under the config it started with. An unchanged section may be
+    // handed over again (every SIGHUP): that returns true.
+    virtual bool reconfigure(const std::string& config_json) = 0;
 };
 
 }  // namespace sightline::plugin

@@ -2,7 +2,8 @@
 //  * TempDir: a fresh folder, removed with its contents at the end of the test;
 //  * FakeHost: HostServices with a clock the test moves, a tenant list it sets, and every log
 //    event recorded;
-//  * load_plugin_module: the built .so loaded the way the host loads it, kept resident.
+//  * load_plugin_module: the built .so loaded the way the host loads it, kept resident;
+//  * reconfigure: a changed config handed to a plugin object the way the host does on SIGHUP.
 // To run a file through the real host pipeline with your plugin, see harness.hpp instead.
 #pragma once
 
@@ -121,6 +122,13 @@ inline const sl_plugin_descriptor& load_plugin_module(const std::string& path) {
                                                                 boost::dll::load_mode::rtld_local))
                  .first;
     return it->second.get_alias<const sl_plugin_descriptor>(SIGHTLINE_PLUGIN_ENTRY_NAME);
+}
+
+// As the host reconfigures a plugin (API 1.3): through plugin::Reconfigurable when the object
+// implements it; false (restart needed) when it does not. Throws what reconfigure() throws.
+inline bool reconfigure(plugin::Plugin& object, const std::string& config_json) {
+    auto* reconfigurable = dynamic_cast<plugin::Reconfigurable*>(&object);
+    return reconfigurable != nullptr && reconfigurable->reconfigure(config_json);
 }
 
 }  // namespace sightline::testing

@@ -2,9 +2,13 @@
 // Callers pass fields; nothing here knows about secrets, so callers never pass any.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sightline/plugin/api.hpp"
 
@@ -13,6 +17,17 @@ class logger;
 }
 
 namespace sightline::core {
+
+using Clock = std::function<int64_t()>;  // microseconds since the epoch, UTC
+
+// An observer of every event (the audit log, the job history, the metrics). It sees events the
+// log's level filter drops, and must not throw: a failing observer must not fail a load.
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    virtual void on_event(int64_t at_us, plugin::LogLevel level, std::string_view name,
+                          const plugin::LogFields& fields) = 0;
+};
 
 class EventLog {
 public:
@@ -23,6 +38,10 @@ public:
     void event(plugin::LogLevel level, std::string_view name, const plugin::LogFields& fields = {});
     void flush();
 
+    // Sinks are called in the order added, on the thread that logs the event; thread-safe.
+    void add_sink(std::shared_ptr<EventSink> sink);
+    void remove_sink(const EventSink* sink);
+
     // Renders one line without writing it (tests, and the text form of CLI output).
     std::string render(plugin::LogLevel level, std::string_view name,
                        const plugin::LogFields& fields) const;
@@ -31,6 +50,9 @@ private:
     bool json_;
     plugin::LogLevel min_level_;
     std::shared_ptr<spdlog::logger> logger_;
+    // Copied on change, so an event walks its snapshot without holding the lock (a sink may log).
+    std::mutex sinks_mutex_;
+    std::shared_ptr<const std::vector<std::shared_ptr<EventSink>>> sinks_;
 };
 
 }  // namespace sightline::core

@@ -22,6 +22,8 @@ struct RestoreOptions {
     std::string tenant;
     std::string into;      // a section of the profile's `targets:`; empty: the profile's target
     bool replace = false;  // drop the destination's data of the tenant first
+    std::string operator_name;  // who runs it (the audit log names them)
+    std::string reason;         // why (required by the CLI)
 };
 
 struct RestoreProgress {

@@ -30,6 +30,9 @@ struct LoadRequest {
     bool force_empty_full = false;  // allow a full upload without records (wipes the tenant)
     bool follow_symlinks = false;   // uploads never; an operator's own command line may
     std::string account, peer;      // for the log
+    // A person's command (sightline load): who and why, in the audit log. A full upload from the
+    // CLI requires both; uploads through an intake name their account instead.
+    std::string operator_name, reason;
 };
 
 struct LoadReport {
@@ -62,6 +65,9 @@ public:
 
     plugin::UploadResult submit(const plugin::Upload& upload) override;
 
+    // A reload (SIGHUP): later uploads see the new tenants; loads in progress keep theirs.
+    void set_tenants(std::vector<TenantProfile> tenants);
+
     // Tests shorten the pauses or count them instead of sleeping.
     void set_retry(RetryPolicy policy, Sleeper sleeper);
 
@@ -81,7 +87,9 @@ private:
 
     plugin::Archive& archive_;
     plugin::Target& target_;
-    std::vector<TenantProfile> tenants_;
+    std::shared_ptr<const std::vector<TenantProfile>> tenants() const;
+    mutable std::mutex tenants_guard_;
+    std::shared_ptr<const std::vector<TenantProfile>> tenants_;
     EventLog& log_;
     std::function<int64_t()> clock_us_;
     RetryPolicy retry_;

@@ -48,6 +48,15 @@ struct ApiToken {
     bool reaches(const std::string& tenant) const;
 };
 
+// A host allowed to call the reports listener (mutual TLS): its client certificate's subject, as
+// OpenSSL prints it in RFC 2253 form ("CN=bi.internal,O=Example"), and the tenants it may read.
+struct TrustedHost {
+    std::string subject;
+    std::vector<std::string> tenants;  // {"*"} for every tenant
+    int line = 0;
+    bool reaches(const std::string& tenant) const;
+};
+
 // The host's HTTP(S) listener (the Segmentation API; docs/api.md). Addresses and networks are
 // checked here (numeric only); the certificate files are read when the listener starts.
 struct ApiSettings {
@@ -60,8 +69,32 @@ struct ApiSettings {
     int64_t max_body_bytes = 1 << 20;
     int read_timeout_ms = 10000;
     int max_connections = 256;
-    int threads = 4;  // request handlers (evaluations) running at once
+    int threads = 4;                     // request handlers (evaluations) running at once
+    int64_t min_free_bytes = 1LL << 30;  // /readyz fails below this much free disk space
+    // Mutual TLS (the `reports:` listener only; empty on the `api:` one): the CA file that issues
+    // trusted hosts' client certificates, and the subjects allowed in. A peer must present a
+    // certificate from this CA whose subject is listed, from an address in `allow`.
+    std::string client_ca;
+    std::vector<TrustedHost> trusted_hosts;
     int line = 0;
+};
+
+// A person who operates Sightline: logs in to the console (password and/or client
+// certificate) and is named in the audit log for every change.
+struct OperatorAccount {
+    std::string name;                 // [a-z0-9][a-z0-9._-]{0,63}
+    std::string password;             // "$scrypt$..." hash (sightline operator passwd); "" = none
+    std::string certificate_subject;  // RFC 2253 subject of a client certificate; "" = none
+    bool disabled = false;
+    int line = 0;
+};
+
+// The audit log: JSON lines, append-only, rotated by size, fsynced in batches.
+struct AuditSettings {
+    std::string file;                // "" = <state_dir>/audit/audit.jsonl
+    int64_t max_bytes = 64LL << 20;  // rotate when the file would grow past this
+    int keep = 30;                   // rotated files kept (audit.jsonl.1 ... .N)
+    int fsync_interval_ms = 1000;    // at most this long between a line and its fsync
 };
 
 // A CIDR network ("10.0.0.0/8", "fd00::/8", or one address). IPv4 is kept as IPv4-mapped IPv6
@@ -91,9 +124,16 @@ struct Profile {
     std::vector<PluginSection> plugins;  // archive, target, then transports, evaluators, services
     std::vector<TenantProfile> tenants;
     std::optional<ApiSettings> api;  // the `api:` section, when present
+    // The `reports:` section: the mutual-TLS listener for trusted hosts, when present.
+    std::optional<ApiSettings> reports;
+    std::vector<OperatorAccount> operators;  // the `operators:` section
+    AuditSettings audit;                     // the `audit:` section (defaults when absent)
 
     const TenantProfile* tenant(const std::string& id) const;
     const PluginSection* section(const std::string& role) const;
+    const OperatorAccount* operator_account(const std::string& name) const;
+    // The audit log's path: audit.file, or <state_dir>/audit/audit.jsonl.
+    std::string audit_file() const;
 };
 
 // True for ids of the form [a-z0-9][a-z0-9_-]{0,63}: safe as a folder or database name.

@@ -1,6 +1,7 @@
 // Wiring: a profile's plugins found, checked, loaded and created, with the pipeline between them.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,10 @@
 #include "sightline/plugin/transport.hpp"
 
 namespace sightline::core {
+
+class AuditLog;
+class JobHistory;
+class Metrics;
 
 using Clock = std::function<int64_t()>;  // microseconds since the epoch, UTC
 Clock system_clock();
@@ -49,8 +54,29 @@ public:
             Clock clock = system_clock());
     ~Runtime();
 
-    const Profile& profile() const { return checked_.profile; }
+    // The profile in force: the one read at start, or the last one a reload accepted. A reference
+    // stays valid for the runtime's life (reloaded profiles are kept), so a load that started
+    // under one profile finishes under it.
+    const Profile& profile() const { return *profile_.load(); }
+
+    // SIGHUP: re-reads and checks the profile. An invalid profile changes nothing. Otherwise the
+    // tenants take effect (pipeline, metrics, plugins' HostServices::tenants()), each plugin
+    // whose section changed is reconfigured when it can be (API 1.3, plugin::Reconfigurable),
+    // and the new profile is in force for the host's own settings (the caller applies its
+    // listeners and operators from profile()). Adding, removing or swapping plugins, and
+    // changing state_dir, log, role or listen addresses, needs a restart: named in the report.
+    struct ReloadReport {
+        std::vector<std::string> applied;         // what took effect
+        std::vector<std::string> restart_needed;  // what waits for a restart
+        std::vector<std::string> errors;          // why nothing was applied (profile errors)
+    };
+    ReloadReport reload();
     EventLog& log() { return *log_; }
+    // Observers of the event stream, there in every command: the audit log (Profile::audit_file),
+    // the job history (<state_dir>/jobs.sqlite) and the metrics that /metrics serves.
+    AuditLog& audit() { return *audit_; }
+    JobHistory& jobs() { return *jobs_; }
+    Metrics& metrics() { return *metrics_; }
     const Clock& clock() const { return clock_; }
     // The data side: absent in an edge profile, where these throw StartupError.
     plugin::Archive& archive() {
@@ -88,9 +114,17 @@ public:
 private:
     void require_data(const char* what) const;
     class Services;
-    CheckedProfile checked_;
+    CheckedProfile checked_;  // as read at start: the plugins, which never change live
+    std::string cli_plugin_path_;
+    std::atomic<const Profile*> profile_{nullptr};
+    std::vector<std::unique_ptr<CheckedProfile>> reloaded_;  // every accepted reload, kept
+    std::map<std::string, std::string> live_configs_;        // role -> config in force
+    std::map<std::string, plugin::Plugin*> by_role_;
     Clock clock_;
     std::unique_ptr<EventLog> log_;
+    std::shared_ptr<AuditLog> audit_;
+    std::shared_ptr<JobHistory> jobs_;
+    std::shared_ptr<Metrics> metrics_;
     std::vector<std::unique_ptr<Services>> services_;
     std::vector<std::unique_ptr<plugin::Plugin>> instances_;  // destroyed in reverse order
     plugin::Archive* archive_ = nullptr;

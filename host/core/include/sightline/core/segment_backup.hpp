@@ -52,6 +52,7 @@ std::optional<SegmentRestoreResult> restore_segment_definitions(Runtime& runtime
 // tick. Stops (joining its thread) when destroyed.
 class DailySegmentBackup {
 public:
+    // tick 0: no thread of its own; a Scheduler calls run_once (sightline serve does).
     DailySegmentBackup(Runtime& runtime, SegmentStore& store,
                        std::chrono::milliseconds tick = std::chrono::hours(1));
     ~DailySegmentBackup();

@@ -20,7 +20,11 @@ struct Request {
     std::map<std::string, std::string> params;  // {x} captures of the matched route
     std::map<std::string, std::string> query;   // decoded query parameters (last one wins)
     const core::ApiToken* token = nullptr;      // the authenticated caller, when there is one
-    std::string route;                          // the matched pattern (logged instead of the path)
+    // Mutual TLS (the reports listener): the verified client certificate's subject (RFC 2253)
+    // and the trusted host it matched; both valid for the request's duration.
+    std::string client_subject;
+    const core::TrustedHost* trusted_host = nullptr;
+    std::string route;  // the matched pattern (logged instead of the path)
     // Fields handlers add to the request's "api.request" log line (tenant, segment,
     // result_size...). Never customer ids, never secrets.
     plugin::LogFields log;

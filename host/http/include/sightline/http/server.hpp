@@ -5,6 +5,9 @@
 // (401), its tenants only (403), then the route's handler on a worker pool, so evaluations run
 // side by side. Every request is logged as "api.request" (never the path, the query, the body or
 // the token: the route pattern and what the handler adds).
+// With settings.client_ca (the `reports:` listener), mutual TLS replaces tokens: a client
+// certificate from that CA is required, its subject must be one of trusted_hosts and a {tenant}
+// in the route one the host reaches; every refusal is logged as "report.refused".
 #pragma once
 
 #include <memory>
@@ -37,6 +40,13 @@ public:
     void stop();
     // The bound addresses ("127.0.0.1:8470"), after start (port 0 becomes the real port).
     std::vector<std::string> endpoints() const;
+    // SIGHUP: takes the new tokens, allow-list, trusted hosts and certificates (new connections
+    // get the new TLS context; connections in progress keep theirs). Listen addresses, threads,
+    // limits, and turning TLS or mutual TLS on or off need a restart: returns what changed of
+    // those (empty when everything was applied) and logs it ("api.reloaded"). Throws
+    // std::runtime_error, leaving the running settings as they were, when a new certificate,
+    // key, CA file or network cannot be used.
+    std::vector<std::string> reload(const core::ApiSettings& settings);
 
 private:
     std::unique_ptr<detail::ServerState> impl_;
