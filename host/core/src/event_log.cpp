@@ -12,8 +12,6 @@
 
 namespace sightline::core {
 
-namespace {
-
 const char* level_name(plugin::LogLevel level) {
     switch (level) {
         case plugin::LogLevel::debug:
@@ -27,6 +25,8 @@ const char* level_name(plugin::LogLevel level) {
     }
     return "info";
 }
+
+namespace {
 
 plugin::LogLevel parse_level(const std::string& s) {
     if (s == "debug") return plugin::LogLevel::debug;

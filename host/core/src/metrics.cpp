@@ -38,20 +38,6 @@ double number(const plugin::LogFields& fields, const char* key) {
     }
 }
 
-const char* level_label(plugin::LogLevel level) {
-    switch (level) {
-        case plugin::LogLevel::debug:
-            return "debug";
-        case plugin::LogLevel::info:
-            return "info";
-        case plugin::LogLevel::warn:
-            return "warn";
-        case plugin::LogLevel::error:
-            return "error";
-    }
-    return "info";
-}
-
 // Loads take seconds to minutes; evaluations milliseconds to seconds.
 const Histogram::BucketBoundaries kLoadBuckets{0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900};
 const Histogram::BucketBoundaries kEvaluationBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -179,7 +165,7 @@ std::string Metrics::scrape() const {
 void Metrics::on_event(int64_t, plugin::LogLevel level, std::string_view name,
                        const plugin::LogFields& f) {
     Impl& m = *impl_;
-    m.events.Add({{"level", level_label(level)}}).Increment();
+    m.events.Add({{"level", level_name(level)}}).Increment();
     const std::string tenant = tenant_label(field(f, "tenant"));
     std::string plugin = field(f, "plugin");
     if (plugin.empty()) plugin = "host";

@@ -18,6 +18,9 @@ class logger;
 
 namespace sightline::core {
 
+// "debug", "info", "warn" or "error": the level as the log and the metrics name it.
+const char* level_name(plugin::LogLevel level);
+
 using Clock = std::function<int64_t()>;  // microseconds since the epoch, UTC
 
 // An observer of every event (the audit log, the job history, the metrics). It sees events the
