@@ -15,27 +15,6 @@ namespace sightline::cli {
 
 namespace {
 
-nlohmann::json job_json(const core::Job& j) {
-    nlohmann::json out = {{"id", j.id},
-                          {"kind", j.kind},
-                          {"tenant", j.tenant},
-                          {"status", j.status},
-                          {"started", core::format_timestamp(j.started_us)},
-                          {"started_us", j.started_us},
-                          {"finished", nullptr},
-                          {"finished_us", j.finished_us},
-                          {"rows", j.rows},
-                          {"bytes", j.bytes},
-                          {"file", j.file},
-                          {"detail", j.detail},
-                          {"operator", j.operator_name},
-                          {"plugin", j.plugin},
-                          {"count", nullptr}};
-    if (j.finished_us) out["finished"] = core::format_timestamp(j.finished_us);
-    if (j.count >= 0) out["count"] = j.count;
-    return out;
-}
-
 std::string cell(std::string text, size_t width) {
     for (char& c : text)
         if (c == '\n' || c == '\t') c = ' ';
@@ -106,7 +85,7 @@ int run_jobs(const std::vector<std::string>& args) {
 
     if (vm.count("json")) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto& j : jobs) out.push_back(job_json(j));
+        for (const auto& j : jobs) out.push_back(core::job_json(j));
         std::cout << out.dump(2) << "\n";
     } else {
         print_table(jobs);

@@ -1,5 +1,7 @@
 #include "sightline/core/job_history.hpp"
 
+#include "sightline/core/timestamp.hpp"
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -313,6 +315,27 @@ std::vector<SegmentSize> JobHistory::segment_sizes(const std::string& tenant,
     s.bind(1, tenant).bind(2, segment).bind(3, since_us);
     std::vector<SegmentSize> out;
     while (s.step()) out.push_back({s.integer(0), s.integer(1)});
+    return out;
+}
+
+nlohmann::json job_json(const Job& j) {
+    nlohmann::json out = {{"id", j.id},
+                          {"kind", j.kind},
+                          {"tenant", j.tenant},
+                          {"status", j.status},
+                          {"started", format_timestamp(j.started_us)},
+                          {"started_us", j.started_us},
+                          {"finished", nullptr},
+                          {"finished_us", j.finished_us},
+                          {"rows", j.rows},
+                          {"bytes", j.bytes},
+                          {"file", j.file},
+                          {"detail", j.detail},
+                          {"operator", j.operator_name},
+                          {"plugin", j.plugin},
+                          {"count", nullptr}};
+    if (j.finished_us) out["finished"] = format_timestamp(j.finished_us);
+    if (j.count >= 0) out["count"] = j.count;
     return out;
 }
 

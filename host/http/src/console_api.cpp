@@ -86,22 +86,6 @@ int int_param(const Request& request, const std::string& key, int fallback, int 
     return std::stoi(t);
 }
 
-json job_json(const core::Job& j) {
-    return {{"id", j.id},
-            {"kind", j.kind},
-            {"tenant", j.tenant},
-            {"status", j.status},
-            {"started", core::format_timestamp(j.started_us)},
-            {"finished", j.finished_us ? json(core::format_timestamp(j.finished_us)) : json()},
-            {"rows", j.rows},
-            {"bytes", j.bytes},
-            {"file", j.file},
-            {"detail", j.detail},
-            {"operator", j.operator_name},
-            {"plugin", j.plugin},
-            {"count", j.count >= 0 ? json(j.count) : json()}};
-}
-
 class Console {
 public:
     Console(core::Runtime& runtime, core::OperatorRegistry& operators, ConsoleOptions options)
@@ -224,7 +208,7 @@ public:
         q.failed_only = request.query.count("failed") && request.query.at("failed") == "true";
         q.limit = int_param(request, "limit", 200, 1, 1000);
         json out = json::array();
-        for (const auto& j : runtime_.jobs().list(q)) out.push_back(job_json(j));
+        for (const auto& j : runtime_.jobs().list(q)) out.push_back(core::job_json(j));
         return {{"jobs", out}};
     }
 

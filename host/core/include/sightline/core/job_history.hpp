@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sightline/core/event_log.hpp"
 
 struct sqlite3;
@@ -76,5 +78,9 @@ private:
     mutable std::mutex mutex_;
     sqlite3* db_ = nullptr;
 };
+
+// A job as the CLI (`sightline jobs --json`) and the console show it: times as RFC 3339 text and
+// in microseconds; finished and count are null while unknown.
+nlohmann::json job_json(const Job& job);
 
 }  // namespace sightline::core
