@@ -17,7 +17,9 @@ using plugin::Error;
 
 SpoolFile::SpoolFile(const std::string& folder) {
     std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
+    // Spooled uploads are tenants' data: a folder made here is the service user's only.
+    if (std::filesystem::create_directories(folder, ec))
+        std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
     if (ec) throw Error("cannot create spool folder " + folder + ": " + ec.message());
     // O_TMPFILE: never visible in the folder; mode 0600.
     fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);

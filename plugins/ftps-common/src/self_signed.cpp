@@ -9,7 +9,9 @@
 
 #include <openssl/rand.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -39,20 +41,49 @@ bool is_ip(const std::string& name) {
            inet_pton(AF_INET6, name.c_str(), buffer) == 1;
 }
 
-// Writes through a temporary file and a rename, so a crash never leaves half a key in place.
+// A name no one can have prepared: random, in the key's own folder (so the rename stays on one
+// file system).
+std::string temporary_name(const std::string& path) {
+    unsigned char random[8];
+    if (RAND_bytes(random, sizeof random) != 1) fail("no random bytes");
+    static const char hex[] = "0123456789abcdef";
+    std::string name = path + ".tmp-";
+    for (unsigned char c : random) {
+        name += hex[c >> 4];
+        name += hex[c & 15];
+    }
+    return name;
+}
+
+// Writes through a new temporary file and a rename, so a crash never leaves half a key in place.
+// O_EXCL|O_NOFOLLOW: a file or symbolic link put at the temporary name beforehand is never
+// written through nor reused with its mode; the rename replaces a symbolic link at `path` itself
+// rather than writing where it points.
 void write_pem(const std::string& path, mode_t mode, const std::function<int(FILE*)>& write) {
-    const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) fail("cannot write " + tmp);
+    std::string tmp;
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+        tmp = temporary_name(path);
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) fail("cannot create a temporary file for " + path + ": " + strerror(errno));
+    // The exact mode, whatever the umask (the certificate is public, the key is not).
+    if (::fchmod(fd, mode) != 0) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        fail("cannot set the mode of " + tmp);
+    }
     FILE* f = fdopen(fd, "w");
     if (!f) {
         ::close(fd);
+        ::unlink(tmp.c_str());
         fail("cannot write " + tmp);
     }
     const bool ok = write(f) == 1 && fflush(f) == 0 && fsync(fileno(f)) == 0;
     fclose(f);
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
+        ::unlink(tmp.c_str());
         fail("cannot write " + path);
     }
 }
@@ -66,7 +97,9 @@ bool ensure_self_signed(const std::string& cert_path, const std::string& key_pat
     if (names.empty()) fail("no names given");
     for (const auto& p : {cert_path, key_path}) {
         const auto parent = fs::path(p).parent_path();
-        if (!parent.empty()) fs::create_directories(parent);
+        // The key's folder, when made here, is the service user's only.
+        if (!parent.empty() && fs::create_directories(parent))
+            fs::permissions(parent, fs::perms::owner_all);
     }
 
     Key key(EVP_EC_gen("P-256"));

@@ -25,7 +25,12 @@ const char config_schema_json[] = R"json({
   "create_folders": {
     "type": "boolean",
     "default": true,
-    "description": "Create missing tenant folders (mode 0700) when the plugin starts"
+    "description": "Create missing tenant folders (mode landing_mode) when the plugin starts"
+  },
+  "landing_mode": {
+    "type": "string",
+    "default": "0700",
+    "description": "Octal mode of the folders the plugin creates, e.g. \"2770\" so that a group of writer accounts can drop files; the owner keeps rwx, others get nothing, setuid is refused"
   },
   "settle_ms": {
     "type": "integer",
@@ -58,6 +63,25 @@ int64_t integer_in(const json& config, const char* key, int64_t fallback, int64_
     return value;
 }
 
+// Landing folders hold tenants' sales data: the owner (the service) keeps full access, a group of
+// writer accounts may be let in, and every other account stays out. Setuid means nothing on a
+// folder; setgid (new files keep the folder's group) and sticky (writers cannot remove each
+// other's files) are accepted.
+unsigned landing_mode_of(const std::string& text) {
+    const std::string where = "'landing_mode' \"" + text + "\" ";
+    if (text.size() < 3 || text.size() > 4 ||
+        text.find_first_not_of("01234567") != std::string::npos)
+        fail(where + "must be 3 or 4 octal digits, such as \"0770\"");
+    const unsigned mode = static_cast<unsigned>(std::stoul(text, nullptr, 8));
+    if ((mode & 0700) != 0700) fail(where + "must keep rwx for the owner (the service user)");
+    if (mode & 0007)
+        fail(where +
+             "must give others no access (landing folders hold tenants' data: let "
+             "writer accounts in through a group, e.g. \"2770\")");
+    if (mode & 04000) fail(where + "must not set setuid");
+    return mode;
+}
+
 }  // namespace
 
 Config parse_config(const std::string& json_text) {
@@ -70,11 +94,11 @@ Config parse_config(const std::string& json_text) {
     if (!config.is_object()) fail("expected a JSON object");
 
     static const std::set<std::string> known{"root", "poll_interval_ms", "create_folders",
-                                             "settle_ms"};
+                                             "settle_ms", "landing_mode"};
     for (const auto& item : config.items()) {
         if (known.count(item.key()) == 0) {
             fail("unknown key '" + item.key() +
-                 "' (allowed: root, poll_interval_ms, create_folders, settle_ms)");
+                 "' (allowed: root, poll_interval_ms, create_folders, settle_ms, landing_mode)");
         }
     }
 
@@ -98,6 +122,11 @@ Config parse_config(const std::string& json_text) {
     if (create != config.end()) {
         if (!create->is_boolean()) fail("'create_folders' must be true or false");
         parsed.create_folders = create->get<bool>();
+    }
+    auto mode = config.find("landing_mode");
+    if (mode != config.end()) {
+        if (!mode->is_string()) fail("'landing_mode' must be a string such as \"0770\"");
+        parsed.landing_mode = landing_mode_of(mode->get<std::string>());
     }
     return parsed;
 }

@@ -15,6 +15,9 @@ struct Config {
     std::string root;  // absolute, lexically normal
     int64_t poll_interval_ms = 1000;
     bool create_folders = true;
+    // Mode of the folders the plugin creates. Private by default; a profile opens it to a group
+    // when other accounts (an SFTP server's users, a copy job) must write into the landing.
+    unsigned landing_mode = 0700;
     int64_t settle_ms = 0;
 };
 

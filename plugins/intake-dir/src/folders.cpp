@@ -41,21 +41,27 @@ int stat_entry(int dir_fd, const std::string& name, struct stat& st) {
     return ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
 }
 
-int make_directories(const std::string& path) {
-    // Walk the components left to right so each missing one is created with 0700.
+int make_directories(const std::string& path, unsigned mode) {
+    // Walk the components left to right so each missing one is created with the mode.
     for (size_t pos = 1; pos <= path.size(); ++pos) {
         if (pos != path.size() && path[pos] != '/') continue;
         const std::string prefix = path.substr(0, pos);
-        if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) return errno;
+        if (::mkdir(prefix.c_str(), 0700) == 0) {
+            if (::chmod(prefix.c_str(), mode) != 0) return errno;
+        } else if (errno != EEXIST) {
+            return errno;
+        }
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return errno;
     return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
 
-int make_directory_at(int dir_fd, const std::string& name) {
-    if (::mkdirat(dir_fd, name.c_str(), 0700) == 0 || errno == EEXIST) return 0;
-    return errno;
+int make_directory_at(int dir_fd, const std::string& name, unsigned mode) {
+    // Created 0700 first: no one else can use the folder before it has its final mode.
+    if (::mkdirat(dir_fd, name.c_str(), 0700) == 0)
+        return ::fchmodat(dir_fd, name.c_str(), mode, 0) == 0 ? 0 : errno;
+    return errno == EEXIST ? 0 : errno;
 }
 
 std::string error_text(int error) { return std::system_category().message(error); }

@@ -59,12 +59,13 @@ Fd open_directory(int at, const std::string& name, bool follow_symlink, int& err
 // lstat() relative to a directory descriptor. Returns 0 or the errno value.
 int stat_entry(int dir_fd, const std::string& name, struct stat& st);
 
-// Creates path and its missing parents with mode 0700 (existing folders keep their mode).
-// Returns 0 or the errno value.
-int make_directories(const std::string& path);
+// Creates path and its missing parents with exactly `mode` (set after mkdir, so the umask does not
+// change it; existing folders keep their mode). Returns 0 or the errno value.
+int make_directories(const std::string& path, unsigned mode);
 
-// mkdirat() with mode 0700; an existing entry is not an error. Returns 0 or the errno value.
-int make_directory_at(int dir_fd, const std::string& name);
+// mkdirat() with exactly `mode`; an existing entry is not an error and keeps its mode. Returns 0
+// or the errno value.
+int make_directory_at(int dir_fd, const std::string& name, unsigned mode);
 
 std::string error_text(int error);
 

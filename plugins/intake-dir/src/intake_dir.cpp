@@ -96,7 +96,7 @@ void IntakeDir::poll_loop(plugin::UploadSink& sink) {
 
 void IntakeDir::create_folders() {
     std::lock_guard<std::mutex> pass(pass_mutex_);
-    int error = make_directories(config_.root);
+    int error = make_directories(config_.root, config_.landing_mode);
     if (error != 0) {
         throw Error("intake-dir: cannot create root folder " + config_.root + ": " +
                     error_text(error));
@@ -109,14 +109,14 @@ void IntakeDir::create_folders() {
     for (const auto& tenant : host_.tenants()) {
         if (!is_plain_component(tenant)) continue;  // reported by the pass
         const std::string tenant_path = join(config_.root, tenant);
-        error = make_directory_at(root.get(), tenant);
+        error = make_directory_at(root.get(), tenant, config_.landing_mode);
         if (error != 0) {
             throw Error("intake-dir: cannot create " + tenant_path + ": " + error_text(error));
         }
         // A tenant folder that is a symlink is not followed; the pass reports it.
         Fd tenant_fd = open_directory(root.get(), tenant, false, error);
         if (!tenant_fd.valid()) continue;
-        error = make_directory_at(tenant_fd.get(), "full");
+        error = make_directory_at(tenant_fd.get(), "full", config_.landing_mode);
         if (error != 0) {
             throw Error("intake-dir: cannot create " + tenant_path + "/full: " + error_text(error));
         }

@@ -1,4 +1,5 @@
 // The descriptor and the configuration the plugin accepts.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -31,7 +32,7 @@ TEST(Descriptor, DescribesATransportForThisApi) {
 TEST(Descriptor, SchemaListsEveryKeyWithItsTypeAndDefault) {
     const auto schema = nlohmann::json::parse(descriptor().config_schema);
     ASSERT_TRUE(schema.is_object());
-    EXPECT_EQ(schema.size(), 4u);
+    EXPECT_EQ(schema.size(), 5u);
     EXPECT_EQ(schema["root"]["type"], "string");
     EXPECT_EQ(schema["root"]["required"], true);
     EXPECT_EQ(schema["poll_interval_ms"]["type"], "integer");
@@ -41,6 +42,8 @@ TEST(Descriptor, SchemaListsEveryKeyWithItsTypeAndDefault) {
     EXPECT_EQ(schema["create_folders"]["default"], true);
     EXPECT_EQ(schema["settle_ms"]["type"], "integer");
     EXPECT_EQ(schema["settle_ms"]["default"], 0);
+    EXPECT_EQ(schema["landing_mode"]["type"], "string");
+    EXPECT_EQ(schema["landing_mode"]["default"], "0700");
     for (const auto& [key, entry] : schema.items()) {
         EXPECT_TRUE(entry.contains("description")) << key;
     }
@@ -76,7 +79,40 @@ INSTANTIATE_TEST_SUITE_P(
                                 "at most"},
                       BadConfig{R"({"root": "/x", "settle_ms": -1})", "at least 0"},
                       BadConfig{R"({"root": "/x", "create_folders": "yes"})", "true or false"},
-                      BadConfig{R"({"root": "/x", "rot": "/y"})", "unknown key 'rot'"}));
+                      BadConfig{R"({"root": "/x", "rot": "/y"})", "unknown key 'rot'"},
+                      BadConfig{R"({"root": "/x", "landing_mode": 770})", "must be a string"},
+                      BadConfig{R"({"root": "/x", "landing_mode": "0778"})", "octal digits"},
+                      BadConfig{R"({"root": "/x", "landing_mode": "77"})", "octal digits"},
+                      BadConfig{R"({"root": "/x", "landing_mode": "0777"})", "others no access"},
+                      BadConfig{R"({"root": "/x", "landing_mode": "0775"})", "others no access"},
+                      BadConfig{R"({"root": "/x", "landing_mode": "0570"})", "rwx for the owner"},
+                      BadConfig{R"({"root": "/x", "landing_mode": "4770"})", "setuid"}));
+
+mode_t mode_of(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+}
+
+// The folders the plugin creates get exactly the profile's mode (private by default), whatever
+// the umask: the host runs with umask 077, which alone would strip a group's access.
+TEST_F(IntakeDirTest, CreatedFoldersGetTheLandingModeWhateverTheUmask) {
+    const mode_t old_umask = ::umask(077);
+    make_ready(R"("landing_mode": "2770")");
+    ::umask(old_umask);
+    EXPECT_EQ(mode_of(root_), 02770u);
+    EXPECT_EQ(mode_of(root_ + "/acme"), 02770u);
+    EXPECT_EQ(mode_of(root_ + "/acme/full"), 02770u);
+}
+
+TEST_F(IntakeDirTest, CreatedFoldersArePrivateByDefault) {
+    const mode_t old_umask = ::umask(0);
+    make_ready();
+    ::umask(old_umask);
+    EXPECT_EQ(mode_of(root_), 0700u);
+    EXPECT_EQ(mode_of(root_ + "/globex"), 0700u);
+    EXPECT_EQ(mode_of(root_ + "/globex/full"), 0700u);
+}
 
 TEST_F(IntakeDirTest, RelativeRootIsResolvedSoUploadPathsAreAbsolute) {
     char previous[4096];
