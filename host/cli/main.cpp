@@ -1,4 +1,6 @@
 // sightline: the thin host. Reads a profile, loads plugins, wires them and runs jobs.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <iostream>
 #include <string>
@@ -98,6 +100,10 @@ int dispatch(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
     using namespace sightline::cli;
+    // Everything a command creates (state, databases, logs, keys, landing folders) is private
+    // unless a profile says otherwise, however the caller's shell is set up: outside systemd
+    // (UMask=0077) the usual umask 022 would leave state readable by every local account.
+    ::umask(077);
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         return dispatch(args);

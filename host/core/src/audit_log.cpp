@@ -1,4 +1,5 @@
 #include "sightline/core/audit_log.hpp"
+#include "sightline/core/private_files.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -141,8 +142,7 @@ AuditLog::AuditLog(const AuditSettings& settings, std::string path, Clock clock)
     : settings_(settings), path_(std::move(path)), clock_(std::move(clock)) {
     const fs::path parent = fs::path(path_).parent_path();
     if (!parent.empty() && !fs::exists(parent)) {
-        fs::create_directories(parent);
-        ::chmod(parent.c_str(), 0700);
+        make_private_folder(parent.string());
     }
     std::lock_guard<std::mutex> lock(mutex_);
     open_locked();

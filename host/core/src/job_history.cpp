@@ -1,5 +1,6 @@
 #include "sightline/core/job_history.hpp"
 
+#include "sightline/core/private_files.hpp"
 #include "sightline/core/timestamp.hpp"
 
 #include <sqlite3.h>
@@ -196,7 +197,8 @@ std::string JobHistory::path_in(const std::string& state_dir) {
 
 JobHistory::JobHistory(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    if (!parent.empty()) make_private_folder(parent.string());
+    make_private_sqlite(path);
     if (sqlite3_open_v2(path.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         nullptr) != SQLITE_OK) {
@@ -205,7 +207,6 @@ JobHistory::JobHistory(const std::string& path) {
         db_ = nullptr;
         throw std::runtime_error("job history: cannot open " + path + ": " + why);
     }
-    ::chmod(path.c_str(), 0600);
     sqlite3_busy_timeout(db_, 10000);  // `serve` and CLI commands write at once
     try {
         exec("PRAGMA journal_mode=WAL");

@@ -1,9 +1,12 @@
 #include "sightline/core/operators.hpp"
+#include "sightline/core/private_files.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -60,17 +63,23 @@ private:
 
 void write_list(const std::string& path, const nlohmann::json& entries) {
     const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::trunc);
-        out << entries.dump(2) << "\n";
-        out.flush();
-        if (!out) throw std::runtime_error("cannot write " + temp);
+    // Private like the rest of the state (0600, whatever a file left by an earlier crash had);
+    // never written through a symbolic link. Writers are serialised by ListLock.
+    const int fd =
+        ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot write " + temp);
+    const std::string text = entries.dump(2) + "\n";
+    size_t done = 0;
+    bool ok = ::fchmod(fd, 0600) == 0;
+    while (ok && done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<size_t>(n);
     }
-    const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write " + temp);
     fs::rename(temp, path);
 }
 
@@ -144,7 +153,7 @@ std::optional<std::string> OperatorRegistry::authenticate_certificate(
 void OperatorRegistry::disable(const std::string& name, const std::string& by,
                                const std::string& reason) {
     const std::string path = disabled_list_path(state_dir_);
-    fs::create_directories(fs::path(path).parent_path());
+    make_private_folder(fs::path(path).parent_path().string());
     ListLock lock(path);
     DisabledList list = read_list(path);
     if (!list.readable)

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "plugin_trust.hpp"
 #include "sightline/core/config_schema.hpp"
 
 namespace fs = std::filesystem;
@@ -38,14 +39,6 @@ std::vector<std::string> split_path_list(const std::string& list) {
     while (std::getline(in, item, ':'))
         if (!item.empty()) out.push_back(item);
     return out;
-}
-
-std::string owner_problem(const struct stat& st, const std::string& what) {
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        return what + " is owned by another user (uid " + std::to_string(st.st_uid) + ")";
-    if (st.st_mode & S_IWOTH) return what + " is world-writable";
-    if (st.st_mode & S_IWGRP) return what + " is group-writable";
-    return "";
 }
 
 const std::set<std::string> kinds = {"transport", "archive", "target", "evaluator", "service"};
@@ -140,18 +133,9 @@ std::optional<std::string> find_plugin(const std::string& id,
 }
 
 std::string check_trust(const std::string& file) {
-    struct stat st {};
-    if (lstat(file.c_str(), &st) != 0) return "cannot read " + file + ": " + strerror(errno);
-    if (S_ISLNK(st.st_mode)) {
-        if (stat(file.c_str(), &st) != 0) return "broken symbolic link " + file;
-    }
-    if (!S_ISREG(st.st_mode)) return file + " is not a regular file";
-    std::string problem = owner_problem(st, "plugin file " + file);
-    if (!problem.empty()) return problem;
-    fs::path dir = fs::absolute(file).parent_path();
-    struct stat dst {};
-    if (stat(dir.c_str(), &dst) != 0) return "cannot read folder " + dir.string();
-    return owner_problem(dst, "plugin folder " + dir.string());
+    std::string why;
+    trusted_plugin_fd(file, why);
+    return why;
 }
 
 bool check_descriptor(const sl_plugin_descriptor* d, PluginInfo& info) {
@@ -212,13 +196,15 @@ bool check_descriptor(const sl_plugin_descriptor* d, PluginInfo& info) {
 
 namespace {
 
-// Runs in the child: load, check, print the info as JSON.
-[[noreturn]] void probe_child(const std::string& file, int out_fd) {
+// Runs in the child: load the checked descriptor (inherited through fork), check, print the info
+// as JSON.
+[[noreturn]] void probe_child(const std::string& file, int file_fd, int out_fd) {
     PluginInfo info;
     info.file = file;
     try {
         boost::dll::shared_library lib(
-            file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+            descriptor_path(file_fd),
+            boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
         if (!lib.has(SIGHTLINE_PLUGIN_ENTRY_NAME)) {
             info.refusal =
                 file +
@@ -228,7 +214,7 @@ namespace {
             check_descriptor(&d, info);
         }
     } catch (const std::exception& e) {
-        info.refusal = "cannot load " + file + ": " + load_error(e);
+        info.refusal = "cannot load " + file + ": " + name_file(load_error(e), file_fd, file);
     }
     std::string text = info.to_json().dump();
     size_t done = 0;
@@ -253,8 +239,8 @@ struct Probe {
 };
 
 void start_probe(Probe& probe) {
-    probe.info.refusal = check_trust(probe.info.file);
-    if (!probe.info.refusal.empty()) return;
+    const int file_fd = trusted_plugin_fd(probe.info.file, probe.info.refusal);
+    if (file_fd < 0) return;
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         probe.info.refusal = std::string("cannot probe: pipe: ") + strerror(errno);
@@ -270,7 +256,7 @@ void start_probe(Probe& probe) {
     }
     if (probe.pid == 0) {
         close(fds[0]);
-        probe_child(probe.info.file, fds[1]);
+        probe_child(probe.info.file, file_fd, fds[1]);
     }
     close(fds[1]);
     probe.fd = fds[0];
@@ -384,13 +370,15 @@ const LoadedPlugin& load_plugin(const std::string& file) {
     if (auto it = loaded->find(key); it != loaded->end()) return *it->second;
     auto plugin = std::make_unique<LoadedPlugin>();
     plugin->info_.file = file;
-    std::string trust = check_trust(file);
-    if (!trust.empty()) throw plugin::Error(trust);
+    // The descriptor the probe loaded, checked again: the file checked is the file loaded.
+    std::string trust;
+    const int file_fd = trusted_plugin_fd(file, trust);
+    if (file_fd < 0) throw plugin::Error(trust);
     try {
-        libraries->emplace_back(
-            file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        libraries->emplace_back(descriptor_path(file_fd), boost::dll::load_mode::rtld_now |
+                                                              boost::dll::load_mode::rtld_local);
     } catch (const std::exception& e) {
-        throw plugin::Error("cannot load " + file + ": " + load_error(e));
+        throw plugin::Error("cannot load " + file + ": " + name_file(load_error(e), file_fd, file));
     }
     boost::dll::shared_library& lib = libraries->back();
     if (!lib.has(SIGHTLINE_PLUGIN_ENTRY_NAME))

@@ -3,6 +3,7 @@
 #include "sightline/core/audit_log.hpp"
 #include "sightline/core/job_history.hpp"
 #include "sightline/core/metrics.hpp"
+#include "sightline/core/private_files.hpp"
 
 #include <sys/stat.h>
 
@@ -93,8 +94,8 @@ public:
         for (char& c : name)
             if (c == '[' || c == ']') c = '_';
         fs::path dir = fs::path(runtime_.profile().state_dir) / "plugins" / name;
-        fs::create_directories(dir);
-        ::chmod(dir.c_str(), 0700);
+        make_private_folder(dir.parent_path().string());
+        make_private_folder(dir.string());
         return dir.string();
     }
 
@@ -128,7 +129,7 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
         fs::create_directories(
             fs::path(p.log.file).parent_path().empty() ? "." : fs::path(p.log.file).parent_path());
     log_ = std::make_unique<EventLog>(p.log.format, p.log.level, p.log.file);
-    fs::create_directories(p.state_dir);
+    make_private_folder(p.state_dir);
     // Before any plugin starts, so that every event of this process reaches them.
     try {
         audit_ = std::make_shared<AuditLog>(p.audit, p.audit_file(), clock_);

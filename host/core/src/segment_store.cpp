@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "sightline/core/private_files.hpp"
 #include "sightline/plugin/api.hpp"
 
 namespace sightline::core {
@@ -32,6 +33,7 @@ CREATE TABLE IF NOT EXISTS segment_versions (
 class Db {
 public:
     explicit Db(const std::string& path) {
+        make_private_sqlite(path);
         if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                             nullptr) != SQLITE_OK) {
             const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -149,7 +151,7 @@ struct SegmentStore::Impl {
     Db& db(const std::string& tenant) {
         auto& slot = open[tenant];
         if (!slot) {
-            std::filesystem::create_directories(dir);
+            make_private_folder(dir);
             slot = std::make_unique<Db>(dir + "/" + tenant + ".sqlite");
         }
         return *slot;

@@ -1,5 +1,6 @@
 // Finding, checking and loading plugins. Every plugin is checked before any of its code runs
-// beyond the dynamic loader: file trust (owner, permissions), then its descriptor (API and ABI
+// beyond the dynamic loader: file trust (owner, permissions of the file and of every folder up to
+// /, checked through the one descriptor that is then loaded), then its descriptor (API and ABI
 // versions, identity, config schema). Listing probes each file in a child process, so a plugin
 // that crashes while loading is reported by name instead of taking the command down.
 #pragma once
@@ -42,8 +43,11 @@ std::vector<std::string> find_plugin_files(const std::vector<std::string>& searc
 std::optional<std::string> find_plugin(const std::string& id,
                                        const std::vector<std::string>& search_path);
 
-// "" when the file and its folder may be trusted: owned by root or by this user, and not
-// writable by group or others. Otherwise the reason.
+// "" when the file may be trusted, otherwise the reason. The file is opened once per process
+// (O_NOFOLLOW: a symbolic link is refused) and that descriptor is what probes and loads use: a
+// regular file owned by root or by this user, not writable by group or others, in folders (its
+// real folder and each one above it up to /) owned by root or by this user and not writable by
+// group or others unless sticky and owned by root (like /tmp). Details: plugin_trust.hpp.
 std::string check_trust(const std::string& file);
 
 // Checks a descriptor against this host. Fills info; returns false with info.refusal set.
