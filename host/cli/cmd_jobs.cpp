@@ -1,4 +1,5 @@
-// sightline jobs --profile P [--tenant T] [--failed] [--kind K] [--since TS] [--limit N] [--json]
+// sightline jobs --profile P [--tenant T] [--failed] [--kind K] [--job ID] [--since TS]
+//                [--limit N] [--json]
 // Reads the job history only: no plugin is loaded, so it works while `serve` runs and on a
 // host whose database is down.
 #include <filesystem>
@@ -48,20 +49,23 @@ int run_jobs(const std::vector<std::string>& args) {
         "failed", "only refused and failed jobs")(
         "kind", po::value<std::string>(),
         "only jobs of this kind: load, deletion, restore, segment_evaluation, segment_change, "
-        "report, backup")("since", po::value<std::string>(),
-                          "only jobs started at or after this time (2026-11-01, or RFC 3339)")(
+        "report, backup")("job", po::value<std::string>(),
+                          "only the job with this id (a tenant's status note quotes it)")(
+        "since", po::value<std::string>(),
+        "only jobs started at or after this time (2026-11-01, or RFC 3339)")(
         "limit", po::value<int>()->default_value(100), "at most this many, newest first");
     add_json_option(options);
     po::variables_map vm;
     if (!parse(args,
-               "sightline jobs --profile P [--tenant T] [--failed] [--kind K] [--since TS] "
-               "[--limit N] [--json]",
+               "sightline jobs --profile P [--tenant T] [--failed] [--kind K] [--job ID] "
+               "[--since TS] [--limit N] [--json]",
                options, {}, vm))
         return ok;
 
     core::JobQuery query;
     if (vm.count("tenant")) query.tenant = vm["tenant"].as<std::string>();
     if (vm.count("kind")) query.kind = vm["kind"].as<std::string>();
+    if (vm.count("job")) query.ref = vm["job"].as<std::string>();
     query.failed_only = vm.count("failed") > 0;
     query.limit = vm["limit"].as<int>();
     if (query.limit < 1) throw UsageError("--limit must be at least 1");

@@ -303,7 +303,7 @@ def main():
         main_server.start()
         seen_ids = set()
         auth_tests(main_server, alice, ops, bob)
-        operations_tests(main_server)
+        operations_tests(main_server, alice)
         ipv6_tests(main_server, alice)
         crud_tests(main_server, alice, ops)
         if evaluators:
@@ -315,6 +315,12 @@ def main():
             expect_error("evaluate without evaluators: 503 no_evaluator", r, 503, "no_evaluator")
         request_tests(main_server, alice)
         limit_tests(main_server, alice)
+
+        bounds_server = Server(work, "bounds", '  listen: ["127.0.0.1:0"]\n  tls: off\n'
+                               '  limits: {max_body_bytes: 1048576}\n' + tokens_yaml([alice]),
+                               evaluators)
+        servers.append(bounds_server)
+        bounds_tests(bounds_server.start(), alice)
 
         allow_server = Server(work, "allow", '  listen: ["127.0.0.1:0"]\n  tls: off\n'
                               '  allow: ["10.0.0.0/8", "fd00::/8"]\n' + tokens_yaml([alice]),
@@ -457,13 +463,26 @@ VIP_TEXT = ('{"id": "vip", "name": "VIPs", "description": "big spenders", '
             '"rule": {"revenue": {"min": 1000.50}}}')
 
 
-def operations_tests(s):
+def operations_tests(s, alice):
     """/healthz, /readyz, /metrics: no token needed, every response as documented."""
     r = call(s, "GET", "/healthz")
     check("GET /healthz without a token: 200 ok", r.status == 200 and r.body == {"status": "ok"}, r)
     r = call(s, "GET", "/readyz")
     check("GET /readyz without a token: 200 ready (plugins, target, disk)",
           r.status == 200 and r.body["status"] == "ready", r)
+    names = [c["name"] for c in r.body["checks"]] if r.body else []
+    check("/readyz without a token: each check is a name and ok, no detail",
+          r.body and all(set(c) == {"name", "ok"} for c in r.body["checks"])
+          and {"plugins", "target", "disk:state"} <= set(names), r.raw)
+    check("/readyz without a token names no path, tenant or plugin",
+          s.work.encode() not in r.raw and b"demo" not in r.raw and b"sqlite" not in r.raw,
+          r.raw)
+    r = call(s, "GET", "/readyz", alice["token"])
+    check("/readyz with a token: every check has its detail",
+          r.status == 200 and all("detail" in c for c in r.body["checks"])
+          and b"target-sqlite" in r.raw, r.raw)
+    r = call(s, "GET", "/readyz", "not-a-token")
+    expect_error("/readyz with a wrong token: 401", r, 401, "unauthenticated")
     r = call(s, "GET", "/metrics")
     check("GET /metrics without a token: Prometheus text",
           r.status == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4")
@@ -859,6 +878,76 @@ def limit_tests(s, alice):
     check("timeouts are logged", bool(s.events("api.timeout")))
     r = call(s, "GET", "/v1/tenants/demo/segments", t)
     check("the server still answers after all that", r.status == 200, r)
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def bounds_tests(s, alice):
+    """Documents built to crash or exhaust the server get 400 and the server keeps serving
+    (docs/security.md). The body limit here is 1 MiB, as an attacker would find it."""
+    t = alice["token"]
+    path = "/v1/tenants/demo/segments/deep"
+
+    def still_serving(what):
+        r = call(s, "GET", "/healthz")
+        check(f"{what}: serve still answers", s.proc.poll() is None and r.status == 200, r)
+
+    deep = ('{"id": "deep", "name": "d", "rule": ' + "[" * 400000 + "]" * 400000 + "}")
+    r = call(s, "PUT", path, t, raw=deep)
+    expect_error("a definition nested 400,000 deep: 400 invalid_definition", r, 400,
+                 "invalid_definition")
+    check("and says the nesting is too deep", b"deeper than 64 levels" in r.raw, r.raw[:300])
+    still_serving("after 400,000 levels")
+
+    def nested_rule(levels):
+        # {"all": [ ... {"all": [{"lifecycle": "active"}]} ... ]}: two JSON levels a rule.
+        rule = '{"lifecycle": "active"}'
+        for _ in range(levels):
+            rule = '{"all": [' + rule + ']}'
+        return '{"id": "deep", "name": "d", "rule": ' + rule + '}'
+    r = call(s, "PUT", path, t, raw=nested_rule(31))  # 1 + 62 + 1 = 64 levels
+    check("64 levels are accepted", r.status == 201, r)
+    r = call(s, "PUT", path, t, raw=nested_rule(32))  # 66 levels
+    expect_error("66 levels are refused", r, 400, "invalid_definition")
+    check("with the reason", b"deeper than 64 levels" in r.raw, r.raw[:300])
+
+    r = call(s, "POST", "/v1/tenants/demo/segments:preview", t,
+             raw='{"definition": ' + "[" * 100000 + "]" * 100000 + "}")
+    expect_error("a preview body nested 100,000 deep: 400 malformed_json", r, 400,
+                 "malformed_json")
+    check("and says the nesting is too deep", b"deeper than 64 levels" in r.raw, r.raw[:300])
+    still_serving("after a deep preview body")
+
+    # Seven levels of ten aliases: 10^7 nodes once expanded, from a few hundred bytes.
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefg":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
+    bomb = "id: deep\nname: d\nrule:\n  lifecycle: active\n" + bomb
+    before = rss_kb(s.proc.pid)
+    started = time.time()
+    r = call(s, "PUT", path, t, raw=bomb, headers={"Content-Type": "application/yaml"})
+    took = time.time() - started
+    expect_error(f"a YAML alias bomb ({len(bomb)} bytes): 400 invalid_definition", r, 400,
+                 "invalid_definition")
+    check("and says anchors and aliases are not allowed",
+          b"anchors and aliases are not allowed" in r.raw, r.raw[:300])
+    grew = rss_kb(s.proc.pid) - before
+    check("it is refused at once, without expanding it", took < 2 and grew < 50_000,
+          f"{took:.2f}s, RSS grew {grew} kB")
+    r = call(s, "PUT", path, t, raw="id: deep\nname: d\nrule: &r {lifecycle: active}\n",
+             headers={"Content-Type": "application/yaml"})
+    expect_error("a single anchor in a YAML definition: 400", r, 400, "invalid_definition")
+    r = call(s, "PUT", path, t, raw="id: deep\nname: d\nrule: " + "[" * 70 + "]" * 70 + "\n",
+             headers={"Content-Type": "application/yaml"})
+    expect_error("a YAML definition nested 70 deep: 400", r, 400, "invalid_definition")
+    still_serving("after the YAML documents")
 
 
 # ---------------------------------------------------------------------------------------------

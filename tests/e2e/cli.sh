@@ -40,4 +40,23 @@ expect_contains "stats in text" "revenue        1.5" "$out"
 run "$SIGHTLINE" load --profile missing.yaml --tenant demo good.csv
 expect_eq "a missing profile exits 1" 1 "$code"
 expect_contains "and says so" "cannot read the profile" "$out"
+
+# Profile bounds (docs/security.md): a few hundred bytes of nested aliases stand for 10^8 nodes.
+{
+  echo "version: 1"
+  echo "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"
+  for i in 1 2 3 4 5 6 7; do
+    echo "a$i: &a$i [$(printf '*a%d, ' $((i - 1)) $((i - 1)) $((i - 1)) $((i - 1)) $((i - 1)) \
+      $((i - 1)) $((i - 1)) $((i - 1)) $((i - 1)))*a$((i - 1))]"
+  done
+} > bomb.yaml
+start=$(date +%s)
+run timeout 20 "$SIGHTLINE" profile check bomb.yaml
+expect_eq "a profile whose aliases expand past the node cap is refused" 1 "$code"
+expect_contains "and says why" "more than 100000 YAML nodes" "$out"
+expect_eq "at once" 1 "$(( $(date +%s) - start < 5 ))"
+{ cat profile.yaml; head -c 1100000 /dev/zero | tr '\0' '#'; echo; } > huge.yaml
+run "$SIGHTLINE" profile check huge.yaml
+expect_eq "a profile over 1 MiB is refused" 1 "$code"
+expect_contains "and says why" "at most 1048576 are read" "$out"
 finish

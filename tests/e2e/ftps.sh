@@ -113,6 +113,12 @@ expect_contains "status notes for loaded files" "s1.csv.loaded" "$listing"
 note=$(echo "$listing" | grep 'bad.csv.refused' | head -1)
 run curl -sS --ssl-reqd --cacert "$CA" --user "demo-upload:$PASSWORD" "$URL/status/$note"
 expect_contains "the note names the line, column and reason" "bad.csv:2:3 (customer): not an unsigned integer" "$out"
+check "the note holds no server path" test "${out/$WORK/}" == "$out"
+job=$(echo "$out" | sed -n 's/^job: //p')
+check "the note ends with the load's job id" test -n "$job"
+run "$SIGHTLINE" jobs --profile profile.yaml --job "$job" --json
+expect_eq "sightline jobs --job finds the refused load it names" "demo load refused bad.csv" \
+  "$(echo "$out" | json_get '" ".join([d[0]["tenant"], d[0]["kind"], d[0]["status"], d[0]["file"]]) if len(d) == 1 else d')"
 
 # Nothing can be read back: no download of uploads, and another tenant sees nothing of demo's.
 "$SIGHTLINE" generate --rows 10 --customers 3 --seed 9 --output pending.csv

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 #include "sightline/core/history.hpp"
@@ -181,6 +182,48 @@ TEST_F(LoadRetry, GivesUpAfterTheLastAttemptAndLeavesNothing) {
     EXPECT_EQ(pauses.size(), 3u);  // four attempts in all
     EXPECT_EQ(target.db.lines, 0u);
     EXPECT_EQ(loaded_entries_not_cancelled(), 0u);
+}
+
+// What a transport shows the tenant (intake-ftps's status notes) never holds the database's
+// error text or a server path: a job id, which the log carries with the detail.
+TEST_F(LoadRetry, TheTenantReadsAJobIdWhereTheLogHasTheDetail) {
+    auto read_log = [this] {
+        log->flush();
+        std::ifstream in(dir / "log");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    auto job_of = [](const std::string& message) {
+        const auto at = message.find("job: ");
+        return at == std::string::npos ? std::string() : message.substr(at + 5);
+    };
+    target.db.commits_to_fail = 10;
+    plugin::Upload upload;
+    upload.tenant = "acme";
+    upload.path = file;
+    upload.name = "sales.csv";
+    const plugin::UploadResult failed = pipeline->submit(upload);
+    EXPECT_EQ(failed.outcome, plugin::UploadOutcome::retry);
+    EXPECT_EQ(failed.message.find("server closed the connection"), std::string::npos)
+        << failed.message;
+    const std::string job = job_of(failed.message);
+    ASSERT_FALSE(job.empty()) << failed.message;
+    std::string logged = read_log();
+    EXPECT_NE(logged.find("\"job\":\"" + job + "\""), std::string::npos) << logged;
+    EXPECT_NE(logged.find("server closed the connection"), std::string::npos);
+
+    upload.path = (dir / "gone.csv").string();
+    upload.name = "gone.csv";
+    const plugin::UploadResult unreadable = pipeline->submit(upload);
+    EXPECT_EQ(unreadable.outcome, plugin::UploadOutcome::refused);
+    EXPECT_EQ(unreadable.message.find(dir.string()), std::string::npos) << unreadable.message;
+    EXPECT_NE(unreadable.message.find("cannot read gone.csv"), std::string::npos)
+        << unreadable.message;
+    const std::string second = job_of(unreadable.message);
+    EXPECT_FALSE(second.empty());
+    EXPECT_NE(second, job);
+    logged = read_log();
+    EXPECT_NE(logged.find((dir / "gone.csv").string()), std::string::npos)
+        << "the log keeps the path";
 }
 
 TEST_F(LoadRetry, PermanentFailureIsNotRetried) {

@@ -73,6 +73,7 @@ Job job_of(int64_t at_us, std::string_view name, const plugin::LogFields& f) {
     job.started_us = job.finished_us = at_us;
     job.plugin = field(f, "plugin");
     job.operator_name = field(f, "operator");
+    job.ref = field(f, "job");
     job.status = "ok";
     auto ran_for = [&](int64_t micros) { job.started_us = at_us - std::max<int64_t>(0, micros); };
     if (name.rfind("load.", 0) == 0) {
@@ -169,7 +170,7 @@ Job job_of(int64_t at_us, std::string_view name, const plugin::LogFields& f) {
 
 const char* const kColumns =
     "id, kind, tenant, status, started_us, finished_us, rows, bytes, file, detail, "
-    "operator, plugin, count";
+    "operator, plugin, count, ref";
 
 Job read_job(const Statement& s) {
     Job j;
@@ -186,6 +187,7 @@ Job read_job(const Statement& s) {
     j.operator_name = s.text(10);
     j.plugin = s.text(11);
     j.count = s.integer(12);
+    j.ref = s.text(13);
     return j;
 }
 
@@ -221,6 +223,7 @@ JobHistory::JobHistory(const std::string& path) {
             " plugin TEXT NOT NULL DEFAULT '', count INTEGER NOT NULL DEFAULT -1);"
             "CREATE INDEX IF NOT EXISTS jobs_started ON jobs (started_us);"
             "CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant, kind, started_us);");
+        add_ref_column();
     } catch (...) {
         sqlite3_close(db_);
         throw;
@@ -228,6 +231,24 @@ JobHistory::JobHistory(const std::string& path) {
 }
 
 JobHistory::~JobHistory() { sqlite3_close(db_); }
+
+// Histories written before job ids were recorded gain the column; their rows keep ''.
+void JobHistory::add_ref_column() {
+    bool present = false;
+    {
+        Statement columns(db_, "SELECT name FROM pragma_table_info('jobs')");
+        while (columns.step()) present = present || columns.text(0) == "ref";
+    }
+    if (present) return;
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db_, "ALTER TABLE jobs ADD COLUMN ref TEXT NOT NULL DEFAULT ''",
+                                nullptr, nullptr, &error);
+    const std::string why = error ? error : "";
+    sqlite3_free(error);
+    // Another process may have added it between the look and the change.
+    if (rc != SQLITE_OK && why.find("duplicate column") == std::string::npos)
+        throw std::runtime_error("job history: " + why);
+}
 
 void JobHistory::exec(const char* sql) const {
     char* error = nullptr;
@@ -252,11 +273,12 @@ int64_t JobHistory::insert(const Job& j) {
     std::lock_guard<std::mutex> lock(mutex_);
     Statement s(db_,
                 "INSERT INTO jobs (kind, tenant, status, started_us, finished_us, rows, bytes,"
-                " file, detail, operator, plugin, count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                " file, detail, operator, plugin, count, ref)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, j.kind).bind(2, j.tenant).bind(3, j.status).bind(4, j.started_us);
     s.bind(5, j.finished_us).bind(6, static_cast<int64_t>(j.rows));
     s.bind(7, static_cast<int64_t>(j.bytes)).bind(8, j.file).bind(9, j.detail);
-    s.bind(10, j.operator_name).bind(11, j.plugin).bind(12, j.count);
+    s.bind(10, j.operator_name).bind(11, j.plugin).bind(12, j.count).bind(13, j.ref);
     s.step();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -291,6 +313,7 @@ std::vector<Job> JobHistory::list(const JobQuery& q) const {
     std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE started_us >= ?";
     if (!q.tenant.empty()) sql += " AND tenant = ?";
     if (!q.kind.empty()) sql += " AND kind = ?";
+    if (!q.ref.empty()) sql += " AND ref = ?";
     if (q.failed_only) sql += " AND status IN ('refused', 'failed')";
     sql += " ORDER BY started_us DESC, id DESC LIMIT ?";
     std::lock_guard<std::mutex> lock(mutex_);
@@ -299,6 +322,7 @@ std::vector<Job> JobHistory::list(const JobQuery& q) const {
     s.bind(i++, q.since_us);
     if (!q.tenant.empty()) s.bind(i++, q.tenant);
     if (!q.kind.empty()) s.bind(i++, q.kind);
+    if (!q.ref.empty()) s.bind(i++, q.ref);
     s.bind(i++, static_cast<int64_t>(q.limit));
     std::vector<Job> out;
     while (s.step()) out.push_back(read_job(s));
@@ -334,7 +358,8 @@ nlohmann::json job_json(const Job& j) {
                           {"detail", j.detail},
                           {"operator", j.operator_name},
                           {"plugin", j.plugin},
-                          {"count", nullptr}};
+                          {"count", nullptr},
+                          {"job", j.ref}};
     if (j.finished_us) out["finished"] = format_timestamp(j.finished_us);
     if (j.count >= 0) out["count"] = j.count;
     return out;

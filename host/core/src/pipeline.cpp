@@ -87,11 +87,17 @@ plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
     request.account = upload.account;
     request.peer = upload.peer;
     LoadReport report = process(request);
-    // A transport shows this to the tenant (intake-ftps's status notes): a refusal carries its
-    // first errors, each with file, line, column and reason.
-    std::string message = report.message;
+    // A transport shows this to the tenant (intake-ftps's status notes). A refusal carries its
+    // first errors, each with file, line, column and reason: they are about the tenant's own
+    // file. A failure says only that it failed: its detail (database errors, server paths)
+    // stays in the log and the job history, under the job id the note quotes.
+    std::string message = report.outcome == UploadOutcome::retry
+                              ? "the server could not load " + report.record.name +
+                                    " this time; it keeps the file and tries again"
+                              : report.message;
     if (report.outcome == UploadOutcome::refused && !report.record.detail.empty())
         message += ":\n" + report.record.detail;
+    message += "\njob: " + report.job;
     return plugin::UploadResult{report.outcome, message};
 }
 
@@ -115,6 +121,8 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
 
     LoadReport report;
     report.record.name = request.name;
+    const std::string job = new_history_id(clock_us_());
+    report.job = job;
     const TenantProfile* tenant = nullptr;
     const auto tenants = this->tenants();  // kept alive for the whole load
     for (const auto& t : *tenants)
@@ -128,13 +136,16 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
                     {"result", "refused"},
                     {"reason", "unknown tenant"},
                     {"account", request.account},
-                    {"peer", request.peer}});
+                    {"peer", request.peer},
+                    {"job", job}});
         return report;
     }
 
     std::lock_guard<std::mutex> lock(tenant_mutex(tenant->id));
-    plugin::LogFields started_fields = {
-        {"tenant", tenant->id}, {"file", request.name}, {"mode", plugin::to_string(request.mode)}};
+    plugin::LogFields started_fields = {{"tenant", tenant->id},
+                                        {"file", request.name},
+                                        {"mode", plugin::to_string(request.mode)},
+                                        {"job", job}};
     if (!request.account.empty()) started_fields["account"] = request.account;
     if (!request.peer.empty()) started_fields["peer"] = request.peer;
     if (!request.operator_name.empty()) started_fields["operator"] = request.operator_name;
@@ -168,8 +179,10 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     }
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.job = job;
 
     plugin::LogFields fields = {
+        {"job", job},
         {"tenant", tenant->id},
         {"file", request.name},
         {"result", plugin::to_string(report.outcome)},
@@ -234,9 +247,15 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
                      O_RDONLY | O_CLOEXEC | (request.follow_symlinks ? 0 : O_NOFOLLOW));
     struct stat st {};
     if (file.fd < 0 || fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        // The path is the server's: the log has it, the tenant's message only the name.
+        const std::string why = file.fd < 0 ? strerror(errno) : "not a regular file";
+        log_.event(LogLevel::warn, "load.unreadable",
+                   {{"tenant", tenant.id},
+                    {"file", request.name},
+                    {"path", request.path},
+                    {"error", why}});
         report.outcome = UploadOutcome::refused;
-        report.message = "cannot read " + request.path + ": " +
-                         (file.fd < 0 ? strerror(errno) : "not a regular file");
+        report.message = "cannot read " + request.name + ": " + why;
         return report;
     }
     const uint64_t size = static_cast<uint64_t>(st.st_size);

@@ -1,5 +1,6 @@
 #include "sightline/core/profile.hpp"
 
+#include "profile_bounds.hpp"
 #include "profile_checker.hpp"
 
 #include <arpa/inet.h>
@@ -368,6 +369,10 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
             c.fail(YAML::Node(), "", "cannot read the profile");
             return p;
         }
+        if (const std::string problem = detail::profile_size_problem(path); !problem.empty()) {
+            c.fail(YAML::Node(), "", problem);
+            return p;
+        }
         root = YAML::Load(in);
     } catch (const YAML::Exception& e) {
         ProfileError err;
@@ -376,6 +381,10 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         err.column = e.mark.column + 1;
         err.message = "not valid YAML: " + e.msg;
         errors.push_back(err);
+        return p;
+    }
+    if (const std::string problem = detail::profile_tree_problem(root); !problem.empty()) {
+        c.fail(root, "", problem);
         return p;
     }
     if (!root.IsMap()) {

@@ -4,8 +4,12 @@
 #include <cstring>
 #include <sstream>
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
+
+#include "sightline/core/json_input.hpp"
 
 namespace sightline::core::segment_doc {
 
@@ -50,12 +54,7 @@ public:
         return add(std::move(n));
     }
     bool binary(binary_t&) override { return fail("binary values are not JSON"); }
-    bool start_object(std::size_t) override {
-        Node n;
-        n.kind = Node::Kind::object;
-        stack_.push_back(std::move(n));
-        return true;
-    }
+    bool start_object(std::size_t) override { return open(Node::Kind::object); }
     bool key(string_t& name) override {
         Node& object = stack_.back();
         for (const auto& member : object.members) {
@@ -65,12 +64,7 @@ public:
         return true;
     }
     bool end_object() override { return close(); }
-    bool start_array(std::size_t) override {
-        Node n;
-        n.kind = Node::Kind::array;
-        stack_.push_back(std::move(n));
-        return true;
-    }
+    bool start_array(std::size_t) override { return open(Node::Kind::array); }
     bool end_array() override { return close(); }
     bool parse_error(std::size_t position, const std::string&,
                      const nlohmann::detail::exception& e) override {
@@ -92,6 +86,15 @@ private:
         n.kind = Node::Kind::number;
         n.text = std::move(text);
         return add(std::move(n));
+    }
+    // Refusing the level past the bound before it exists keeps every later walk of the tree
+    // (validation, writing, freeing) within the bound too.
+    bool open(Node::Kind kind) {
+        if (stack_.size() >= kMaxNestingDepth) return fail(nesting_too_deep_message());
+        Node n;
+        n.kind = kind;
+        stack_.push_back(std::move(n));
+        return true;
     }
     bool close() {
         Node done = std::move(stack_.back());
@@ -128,10 +131,9 @@ std::string at_mark(const YAML::Mark& mark) {
 }
 
 // Plain (unquoted) YAML scalars take the YAML 1.2 core schema's types; quoted ones are strings.
-Node scalar(const YAML::Node& yaml) {
+Node scalar(const std::string& tag, const std::string& value) {
     Node n;
-    const std::string& value = yaml.Scalar();
-    if (yaml.Tag() != "?") {  // quoted or explicitly tagged: a string
+    if (tag != "?") {  // quoted or explicitly tagged: a string
         n.kind = Node::Kind::string;
         n.text = value;
         return n;
@@ -172,49 +174,102 @@ Node scalar(const YAML::Node& yaml) {
     return n;
 }
 
-std::optional<Node> convert(const YAML::Node& yaml, SyntaxError& error) {
-    switch (yaml.Type()) {
-        case YAML::NodeType::Undefined:
-        case YAML::NodeType::Null:
-            return Node{};
-        case YAML::NodeType::Scalar:
-            return scalar(yaml);
-        case YAML::NodeType::Sequence: {
-            Node n;
-            n.kind = Node::Kind::array;
-            for (const auto& item : yaml) {
-                auto child = convert(item, error);
-                if (!child) return std::nullopt;
-                n.items.push_back(std::move(*child));
+// Builds the tree from yaml-cpp's parser events rather than from a YAML::Node: a document
+// loaded whole would first expand every alias (a few hundred bytes can stand for 10^8 nodes), and
+// converting it would recurse as deep as the document. Here anchors and aliases are refused
+// where they appear, and nesting stops at the bound before the parser goes deeper.
+class YamlTreeBuilder : public YAML::EventHandler {
+public:
+    struct Refused {
+        std::string message;
+    };
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        no_anchor(mark, anchor);
+        if (expecting_key()) refuse_key(mark);
+        add(Node{});
+    }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { refuse_anchor(mark); }
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  const std::string& value) override {
+        no_anchor(mark, anchor);
+        if (expecting_key()) {
+            Frame& map = stack_.back();
+            for (const auto& existing : map.node.members) {
+                if (existing.first == value)
+                    throw Refused{"duplicate key '" + value + "' (" + at_mark(mark) + ")"};
             }
-            return n;
+            map.key = value;
+            return;
         }
-        case YAML::NodeType::Map: {
-            Node n;
-            n.kind = Node::Kind::object;
-            for (const auto& member : yaml) {
-                if (!member.first.IsScalar()) {
-                    error.message =
-                        "a key must be a plain name (" + at_mark(member.first.Mark()) + ")";
-                    return std::nullopt;
-                }
-                const std::string name = member.first.Scalar();
-                for (const auto& existing : n.members) {
-                    if (existing.first == name) {
-                        error.message =
-                            "duplicate key '" + name + "' (" + at_mark(member.first.Mark()) + ")";
-                        return std::nullopt;
-                    }
-                }
-                auto child = convert(member.second, error);
-                if (!child) return std::nullopt;
-                n.members.emplace_back(name, std::move(*child));
-            }
-            return n;
+        add(scalar(tag, value));
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override {
+        open(Node::Kind::array, mark, anchor);
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override {
+        open(Node::Kind::object, mark, anchor);
+    }
+    void OnMapEnd() override { close(); }
+
+    Node take() { return root_ ? std::move(*root_) : Node{}; }
+
+private:
+    struct Frame {
+        Node node;
+        std::optional<std::string> key;  // an object's key waiting for its value
+    };
+
+    static void refuse_anchor(const YAML::Mark& mark) {
+        throw Refused{"anchors and aliases are not allowed in a segment definition (" +
+                      at_mark(mark) + ")"};
+    }
+    static void no_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
+        if (anchor != YAML::NullAnchor) refuse_anchor(mark);
+    }
+    static void refuse_key(const YAML::Mark& mark) {
+        throw Refused{"a key must be a plain name (" + at_mark(mark) + ")"};
+    }
+    bool expecting_key() const {
+        return !stack_.empty() && stack_.back().node.kind == Node::Kind::object &&
+               !stack_.back().key;
+    }
+    void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+        no_anchor(mark, anchor);
+        if (expecting_key()) refuse_key(mark);
+        if (stack_.size() >= kMaxNestingDepth)
+            throw Refused{nesting_too_deep_message() + " (" + at_mark(mark) + ")"};
+        Frame frame;
+        frame.node.kind = kind;
+        stack_.push_back(std::move(frame));
+    }
+    void close() {
+        Node done = std::move(stack_.back().node);
+        stack_.pop_back();
+        add(std::move(done));
+    }
+    void add(Node n) {
+        if (stack_.empty()) {
+            root_ = std::move(n);
+            return;
+        }
+        Frame& parent = stack_.back();
+        if (parent.node.kind == Node::Kind::array) {
+            parent.node.items.push_back(std::move(n));
+        } else {
+            parent.node.members.emplace_back(std::move(*parent.key), std::move(n));
+            parent.key.reset();
         }
     }
-    return Node{};
-}
+
+    std::vector<Frame> stack_;
+    std::optional<Node> root_;
+};
 
 // The order keys are written in: a definition's own, then a rule's, then the rest.
 int rank(const std::string& key) {
@@ -287,8 +342,14 @@ std::optional<Node> read_json(std::string_view text, SyntaxError& error) {
 
 std::optional<Node> read_yaml(std::string_view text, SyntaxError& error) {
     try {
-        const YAML::Node root = YAML::Load(std::string(text));
-        return convert(root, error);
+        std::istringstream in{std::string(text)};
+        YAML::Parser parser(in);
+        YamlTreeBuilder builder;
+        parser.HandleNextDocument(builder);  // the first document, as YAML::Load reads it
+        return builder.take();
+    } catch (const YamlTreeBuilder::Refused& refused) {
+        error.message = refused.message;
+        return std::nullopt;
     } catch (const YAML::Exception& e) {
         error.message = "invalid YAML: " + e.msg + " (" + at_mark(e.mark) + ")";
         return std::nullopt;

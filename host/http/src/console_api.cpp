@@ -6,6 +6,7 @@
 #include "console_assets.hpp"
 #include "console_sessions.hpp"
 #include "sightline/core/job_history.hpp"
+#include "sightline/core/json_input.hpp"
 #include "sightline/core/timestamp.hpp"
 #include "sightline/http/console.hpp"
 #include "sightline/http/report_api.hpp"
@@ -137,9 +138,10 @@ public:
         }
         json body;
         try {
-            body = json::parse(request.http.body);
-        } catch (const json::parse_error&) {
-            throw ApiError(400, "malformed_json", "the body is not valid JSON");
+            body = core::parse_json_input(request.http.body);
+        } catch (const core::JsonInputError& e) {
+            throw ApiError(400, "malformed_json",
+                           "the body is not valid JSON: " + std::string(e.what()));
         }
         if (!body.is_object() || !body.contains("name") || !body["name"].is_string() ||
             !body.contains("password") || !body["password"].is_string())

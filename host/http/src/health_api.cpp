@@ -2,7 +2,9 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -19,8 +21,9 @@ namespace fs = std::filesystem;
 
 // The folders whose disk must not fill up: the state folder, and the folders the archive, the
 // target and the intakes name in their config (root, landing, dir), when written literally.
-std::vector<std::string> watched_folders(const core::Profile& profile) {
-    std::vector<std::string> out = {profile.state_dir};
+// Each under a name that says which setting it is, never the path (the name is public).
+std::vector<std::pair<std::string, std::string>> watched_folders(const core::Profile& profile) {
+    std::vector<std::pair<std::string, std::string>> out = {{"state", profile.state_dir}};
     for (const auto& section : profile.plugins) {
         if (!section.config.IsMap()) continue;
         // Iterated, not indexed: indexing a missing key would make yaml-cpp's invalid nodes.
@@ -29,11 +32,15 @@ std::vector<std::string> watched_folders(const core::Profile& profile) {
             if (key != "root" && key != "landing" && key != "dir") continue;
             if (!kv.second.IsScalar()) continue;
             const std::string path = kv.second.Scalar();
-            if (!path.empty() && path.find("${") == std::string::npos) out.push_back(path);
+            if (!path.empty() && path.find("${") == std::string::npos)
+                out.emplace_back(section.role + "." + key, path);
         }
     }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const auto& a, const auto& b) { return a.second == b.second; }),
+              out.end());
     return out;
 }
 
@@ -52,51 +59,85 @@ std::optional<uint64_t> free_bytes(const std::string& path) {
     return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
 }
 
-json check(const std::string& name, bool ok, const std::string& detail) {
-    return {{"name", name}, {"ok", ok}, {"detail", detail}};
-}
+struct Check {
+    std::string name;
+    bool ok = false;
+    std::string detail;  // for the log and token holders: may name hosts, users and paths
+};
 
 // The target answers a trivial query for the profile's first tenant: it is reachable and its
 // credentials work, without touching every tenant.
-json target_check(core::Runtime& runtime) {
+Check target_check(core::Runtime& runtime) {
     const auto& tenants = runtime.profile().tenants;
-    if (runtime.edge()) return check("target", true, "edge host: no target");
-    if (tenants.empty()) return check("target", true, "no tenants");
+    if (runtime.edge()) return {"target", true, "edge host: no target"};
+    if (tenants.empty()) return {"target", true, "no tenants"};
     try {
         auto store = runtime.target().open(tenants.front().id);
         int64_t one = 0;
         store->query("SELECT 1", {}, [&](const plugin::SqlRow& row) { one = row.get_int64(0); });
-        return check("target", one == 1,
-                     runtime.plugin_id("target") + " answered for tenant " + tenants.front().id);
+        return {"target", one == 1,
+                runtime.plugin_id("target") + " answered for tenant " + tenants.front().id};
     } catch (const std::exception& e) {
-        return check("target", false, runtime.plugin_id("target") + ": " + e.what());
+        return {"target", false, runtime.plugin_id("target") + ": " + e.what()};
     }
 }
 
-json readiness(core::Runtime& runtime, const HealthOptions& options) {
-    json checks = json::array();
+std::vector<Check> readiness(core::Runtime& runtime, const HealthOptions& options) {
+    std::vector<Check> checks;
     // The runtime exists only once every plugin of the profile was loaded and created.
     std::string plugins;
     for (const auto& section : runtime.profile().plugins)
         plugins += (plugins.empty() ? "" : ", ") + section.plugin;
-    checks.push_back(check("plugins", true, plugins.empty() ? "none" : plugins));
+    checks.push_back({"plugins", true, plugins.empty() ? "none" : plugins});
     checks.push_back(target_check(runtime));
-    for (const auto& folder : watched_folders(runtime.profile())) {
+    for (const auto& [name, folder] : watched_folders(runtime.profile())) {
         const auto free = free_bytes(folder);
-        checks.push_back(check("disk:" + folder, free && *free >= options.min_free_bytes,
-                               free ? std::to_string(*free) + " bytes free, at least " +
+        checks.push_back({"disk:" + name, free && *free >= options.min_free_bytes,
+                          folder + ": " +
+                              (free ? std::to_string(*free) + " bytes free, at least " +
                                           std::to_string(options.min_free_bytes) + " needed"
-                                    : "cannot read the file system's free space"));
+                                    : "cannot read the file system's free space")});
     }
-    bool ready = true;
-    for (const auto& c : checks) ready = ready && c["ok"].get<bool>();
-    return {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}};
+    return checks;
+}
+
+bool all_ok(const std::vector<Check>& checks) {
+    return std::all_of(checks.begin(), checks.end(), [](const Check& c) { return c.ok; });
+}
+
+// Without a token, only whether each check passed: the details name database hosts and users,
+// folders and tenants, which an allow-listed address is not entitled to.
+json render(const std::vector<Check>& checks, bool with_details) {
+    json list = json::array();
+    for (const auto& c : checks) {
+        json item = {{"name", c.name}, {"ok", c.ok}};
+        if (with_details) item["detail"] = c.detail;
+        list.push_back(std::move(item));
+    }
+    return {{"status", all_ok(checks) ? "ready" : "not_ready"}, {"checks", list}};
+}
+
+// A failing check goes to the log once when it starts failing or its reason changes, not on
+// every probe.
+void log_failures(core::Runtime& runtime, const std::vector<Check>& checks,
+                  std::map<std::string, std::string>& logged) {
+    std::map<std::string, std::string> now;
+    for (const auto& c : checks) {
+        if (c.ok) continue;
+        now[c.name] = c.detail;
+        auto it = logged.find(c.name);
+        if (it == logged.end() || it->second != c.detail)
+            runtime.log().event(plugin::LogLevel::warn, "health.check_failed",
+                                {{"check", c.name}, {"detail", c.detail}});
+    }
+    logged = std::move(now);
 }
 
 struct ReadinessCache {
     std::mutex mutex;
     std::chrono::steady_clock::time_point at;
-    std::optional<json> result;
+    std::optional<std::vector<Check>> result;
+    std::map<std::string, std::string> logged;  // failing check -> the detail last logged
 };
 
 }  // namespace
@@ -107,18 +148,19 @@ void add_health_routes(Router& router, core::Runtime& runtime, HealthOptions opt
                      [](Request&) { return json_response(200, R"({"status":"ok"})"); }, false});
     auto cache = std::make_shared<ReadinessCache>();
     router.add(Route{"GET", "/readyz",
-                     [rt, options, cache](Request&) {
+                     [rt, options, cache](Request& request) {
                          // One check at a time; probes meanwhile wait and take its result.
                          std::lock_guard<std::mutex> lock(cache->mutex);
                          const auto now = std::chrono::steady_clock::now();
                          if (!cache->result || now - cache->at >= options.cache_for) {
                              cache->result = readiness(*rt, options);
                              cache->at = now;
+                             log_failures(*rt, *cache->result, cache->logged);
                          }
-                         const bool ready = (*cache->result)["status"] == "ready";
-                         return json_response(ready ? 200 : 503, cache->result->dump());
+                         const json body = render(*cache->result, request.token != nullptr);
+                         return json_response(all_ok(*cache->result) ? 200 : 503, body.dump());
                      },
-                     false});
+                     false, true});
     router.add(Route{"GET", "/metrics",
                      [rt](Request&) {
                          Response r;

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "sightline/core/json_input.hpp"
 #include "sightline/core/timestamp.hpp"
 
 namespace sightline::http {
@@ -131,10 +132,10 @@ json object_body(const Request& request, const std::set<std::string>& allowed, b
         throw ApiError(415, "unsupported_media_type", "the body must be application/json");
     json j;
     try {
-        j = json::parse(body);
-    } catch (const json::parse_error& e) {
+        j = core::parse_json_input(body);
+    } catch (const core::JsonInputError& e) {
         throw ApiError(400, "malformed_json",
-                       "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")");
+                       "the body is not valid JSON: " + std::string(e.what()));
     }
     if (!j.is_object()) throw ApiError(400, "malformed_json", "the body must be a JSON object");
     std::vector<ErrorDetail> details;

@@ -668,7 +668,8 @@ Response ServerState::dispatch(const detail::LiveSettings& live, Request& reques
             refuse_report(request.http.peer, "subject_not_trusted", request.client_subject);
             throw ApiError(403, "forbidden", "this client certificate is not a trusted host");
         }
-    } else if (!match.route || match.route->authenticated) {
+    } else if (!match.route || match.route->authenticated ||
+               (match.route->token_optional && request.header("authorization"))) {
         const bool offered = request.header("authorization") != nullptr;
         request.token = authenticate(live, request);
         if (!request.token) {

@@ -205,11 +205,14 @@ UploadResult UploadQueue::process(const plugin::Upload& upload, plugin::UploadSi
     try {
         result = sink.submit(upload);
     } catch (const std::exception& e) {
+        // The exception's text is for the log only: a status note never carries it.
         result.outcome = UploadOutcome::retry;
-        result.message = e.what();
+        result.message = "the server could not process the upload; it tries again";
+        fields["error"] = one_line(e.what());
     } catch (...) {
         result.outcome = UploadOutcome::retry;
-        result.message = "unknown exception";
+        result.message = "the server could not process the upload; it tries again";
+        fields["error"] = "unknown exception";
     }
     const std::string outcome = plugin::to_string(result.outcome);
     fields["outcome"] = outcome;

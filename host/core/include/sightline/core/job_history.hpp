@@ -35,6 +35,7 @@ struct Job {
     std::string operator_name;
     std::string plugin;  // the evaluator, or the plugin that logged the event
     int64_t count = -1;  // the segment's size for evaluations; -1 none
+    std::string ref;     // the job id its events carry ("job"), quoted in tenants' status notes
 };
 
 struct JobQuery {
@@ -42,6 +43,7 @@ struct JobQuery {
     bool failed_only = false;  // refused and failed only
     int64_t since_us = 0;      // started at or after
     std::string kind;          // "" = every kind
+    std::string ref;           // "" = any; else only the job with this id (Job::ref)
     int limit = 100;
 };
 
@@ -75,6 +77,7 @@ public:
 
 private:
     void exec(const char* sql) const;
+    void add_ref_column();
     mutable std::mutex mutex_;
     sqlite3* db_ = nullptr;
 };

@@ -42,6 +42,9 @@ struct LoadReport {
     uint64_t error_count = 0;         // all of them
     std::string message;              // one-line summary
     double seconds = 0;
+    // Names this load in the log ("job" field) and the job history (ref): a tenant's status
+    // note quotes it instead of the detail, which may name servers, users and paths.
+    std::string job;
 };
 
 // Called now and then during a load: bytes read so far, file size.

@@ -82,6 +82,9 @@ struct Route {
     Handler handler;
     // Authenticated routes need a bearer token; a {tenant} capture must be one of its tenants.
     bool authenticated = true;
+    // On a route that is not authenticated: a bearer token, when one is offered, is checked
+    // (401 if wrong) and handed to the handler, which may then say more (/readyz's details).
+    bool token_optional = false;
 };
 
 class Router {
