@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "sightline/core/json_input.hpp"
 #include "sightline/core/timestamp.hpp"
 
 namespace sightline::core {
@@ -117,7 +118,7 @@ HistoryEntry parse_history_entry(const std::string& text, size_t position) {
     const std::string where = "history entry " + std::to_string(position);
     json j;
     try {
-        j = json::parse(text);
+        j = parse_json_input(text);  // the archive may be another host's (archive-ftps)
     } catch (const std::exception& e) {
         throw Error(where + " is not valid JSON: " + e.what());
     }
