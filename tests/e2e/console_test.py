@@ -265,6 +265,12 @@ def http_checks(server):
                                   "Origin": "http://evil.example"},
                                  json.dumps({"name": OPERATOR, "password": PASSWORD}))
     check("a login from another origin is refused (CSRF)", status == 403, f"{status} {body!r}")
+    status, _, body = server.get("/console/login", "POST",
+                                 {"Content-Type": "application/json",
+                                  "X-Requested-With": "sightline-console"},
+                                 '{"name": ' + "[" * 100000 + "]" * 100000 + "}")
+    check("a login body nested 100,000 deep: 400 with the reason (docs/security.md)",
+          status == 400 and b"deeper than 64 levels" in body, f"{status} {body[:200]!r}")
     status, headers, body = server.get("/healthz")
     check("GET /healthz is 200 ok", status == 200 and json.loads(body) == {"status": "ok"}, body)
     status, headers, body = server.get("/readyz")
