@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "sightline/core/runtime.hpp"
+#include "sightline/core/storage_names.hpp"
 
 namespace sightline::cli {
 
@@ -22,9 +23,21 @@ int run_profile_check(const std::vector<std::string>& args) {
     const std::string path = vm["profile"].as<std::string>();
     core::CheckedProfile checked =
         core::check_profile(path, vm["plugin-path"].as<std::string>(), errors);
+    // Only a profile whose plugins and configs check out can have its targets asked.
+    core::StorageNameCheck storage;
+    if (errors.empty()) storage = core::check_storage_names(checked);
+    for (const auto& message : storage.errors) {
+        core::ProfileError e;
+        e.file = path;
+        e.key = "tenants";
+        e.message = message;
+        errors.push_back(e);
+    }
     if (vm.count("json")) {
-        nlohmann::json out = {
-            {"profile", path}, {"ok", errors.empty()}, {"errors", nlohmann::json::array()}};
+        nlohmann::json out = {{"profile", path},
+                              {"ok", errors.empty()},
+                              {"errors", nlohmann::json::array()},
+                              {"warnings", storage.warnings}};
         for (const auto& e : errors)
             out["errors"].push_back({{"file", e.file},
                                      {"line", e.line},
@@ -34,6 +47,7 @@ int run_profile_check(const std::vector<std::string>& args) {
         std::cout << out.dump(2) << "\n";
         return errors.empty() ? ok : refused;
     }
+    for (const auto& w : storage.warnings) std::cerr << path << ": warning: " << w << "\n";
     if (!errors.empty()) {
         for (const auto& e : errors) std::cerr << e.to_string() << "\n";
         std::cerr << path << ": " << errors.size() << (errors.size() == 1 ? " error" : " errors")

@@ -6,7 +6,8 @@
 #   tests/pg/stop-postgres.sh [--clean]
 #
 # Environment: SIGHTLINE_PG_PORT (54329), SIGHTLINE_PG_DIR (/tmp/sightline-pg-<port>),
-# SIGHTLINE_PG_BIN (/usr/lib/postgresql/15/bin).
+# SIGHTLINE_PG_BIN (/usr/lib/postgresql/15/bin), SIGHTLINE_PG_MAX_CONNECTIONS (300; read when the
+# folder's server is first made).
 # Idempotent: a server already running in the folder is reused (a second run takes ~50 ms).
 # The server runs as an unprivileged user: the caller, or `postgres` when the caller is root
 # (PostgreSQL refuses to run as root).
@@ -62,7 +63,7 @@ if [ ! -f "$data/PG_VERSION" ]; then
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir/run'
-max_connections = 300
+max_connections = ${SIGHTLINE_PG_MAX_CONNECTIONS:-300}
 password_encryption = 'scram-sha-256'
 ssl = on
 ssl_cert_file = '$dir/tls/server.crt'

@@ -18,12 +18,13 @@ namespace {
 using detail::Checker;
 using detail::read_audit;
 using detail::read_operators;
+using detail::read_target_connections;
 using detail::read_trusted_hosts;
 
-const std::vector<std::string> top_keys = {"version",    "role",       "state_dir", "log",
-                                           "plugins",    "archive",    "target",    "targets",
-                                           "transports", "evaluators", "services",  "tenants",
-                                           "api",        "reports",    "operators", "audit"};
+const std::vector<std::string> top_keys = {
+    "version", "role",    "state_dir",  "log",        "plugins",           "archive",
+    "target",  "targets", "transports", "evaluators", "services",          "tenants",
+    "api",     "reports", "operators",  "audit",      "target_connections"};
 
 void read_tenants(Checker& c, const YAML::Node& node, Profile& p) {
     if (!node.IsDefined()) {
@@ -492,6 +493,7 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
     p.reports = read_listener(c, root["reports"], p, "reports");
     read_operators(c, root["operators"], p);
     read_audit(c, root["audit"], p);
+    read_target_connections(c, root["target_connections"], p);
     if (p.plugin_allow) {
         for (const auto& s : p.plugins) {
             bool allowed = false;

@@ -126,5 +126,7 @@ struct Checker {
 void read_trusted_hosts(Checker& c, const YAML::Node& listener, const Profile& p, ApiSettings& out);
 void read_operators(Checker& c, const YAML::Node& node, Profile& p);
 void read_audit(Checker& c, const YAML::Node& node, Profile& p);
+// Read in profile_target_connections.cpp.
+void read_target_connections(Checker& c, const YAML::Node& node, Profile& p);
 
 }  // namespace sightline::core::detail

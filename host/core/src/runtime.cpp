@@ -3,6 +3,8 @@
 #include "sightline/core/audit_log.hpp"
 #include "sightline/core/job_history.hpp"
 #include "sightline/core/metrics.hpp"
+
+#include "pooled_target.hpp"
 #include "sightline/core/private_files.hpp"
 
 #include <sys/stat.h>
@@ -194,8 +196,35 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
                                ")");
         }
     }
+    // Two tenants must never share a database (issue 13): the targets name their storage.
+    const StorageNameCheck storage = check_storage(p.tenants);
+    if (!storage.errors.empty()) {
+        std::string text = "the profile has " + std::to_string(storage.errors.size()) +
+                           (storage.errors.size() == 1 ? " error:" : " errors:");
+        for (const auto& e : storage.errors) text += "\n  " + profile_path + ": " + e;
+        throw StartupError(text);
+    }
+    for (const auto& w : storage.warnings)
+        log_->event(plugin::LogLevel::warn, "target.storage_names_unchecked", {{"reason", w}});
+    // From here every store of every target section goes through the one budget.
+    store_pool_ = std::make_unique<StorePool>(p.target_connections);
+    auto pooled = [&](const std::string& role, plugin::Target* raw) -> plugin::Target* {
+        pooled_targets_.push_back(
+            std::make_unique<PooledTarget>(*raw, *store_pool_, plugin_info(role).api_minor));
+        return pooled_targets_.back().get();
+    };
+    if (target_) target_ = pooled("target", target_);
+    for (auto& [name, t] : named_targets_) t = pooled("targets." + name, t);
     if (!p.edge)
         pipeline_ = std::make_unique<Pipeline>(*archive_, *target_, p.tenants, *log_, clock_);
+}
+
+StorageNameCheck Runtime::check_storage(const std::vector<TenantProfile>& tenants) const {
+    StorageNameCheck out;
+    if (target_) check_storage_names(*target_, plugin_info("target"), "target", tenants, out);
+    for (const auto& [name, t] : named_targets_)
+        check_storage_names(*t, plugin_info("targets." + name), "targets." + name, tenants, out);
+    return out;
 }
 
 void Runtime::require_data(const char* what) const {
@@ -206,6 +235,11 @@ void Runtime::require_data(const char* what) const {
 
 Runtime::~Runtime() {
     pipeline_.reset();
+    // The idle stores are closed while their plugins still exist.
+    target_ = nullptr;
+    named_targets_.clear();
+    pooled_targets_.clear();
+    store_pool_.reset();
     while (!instances_.empty()) instances_.pop_back();
     // The sinks outlive the plugins' last events; the audit log fsyncs as it closes.
     if (log_) {

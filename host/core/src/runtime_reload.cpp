@@ -30,6 +30,12 @@ Runtime::ReloadReport Runtime::reload() {
         return report;
     }
     const Profile& fresh = next->profile;
+    // New tenants must not share a database with anyone: checked by the running targets.
+    const StorageNameCheck storage = check_storage(fresh.tenants);
+    if (!storage.errors.empty()) {
+        report.errors = storage.errors;
+        return report;
+    }
 
     if (fresh.edge != old.edge) report.restart_needed.push_back("role");
     if (fresh.state_dir != old.state_dir) report.restart_needed.push_back("state_dir");
@@ -46,6 +52,13 @@ Runtime::ReloadReport Runtime::reload() {
     if (pipeline_) pipeline_->set_tenants(fresh.tenants);
     if (metrics_) metrics_->set_tenants(tenant_ids);
     report.applied.push_back("tenants");
+    if (store_pool_) {
+        const TargetConnections before = store_pool_->budget();
+        store_pool_->set_budget(fresh.target_connections);
+        if (before.max != fresh.target_connections.max ||
+            before.wait_ms != fresh.target_connections.wait_ms)
+            report.applied.push_back("target_connections");
+    }
     // Before the plugins: they read the tenants through HostServices while reconfiguring.
     const CheckedProfile& kept = *next;
     reloaded_.push_back(std::move(next));

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <list>
-#include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -131,33 +130,13 @@ struct SegmentService::Impl {
     SegmentStore store;
     size_t cache_entries;
 
-    std::mutex mutex;  // guards everything below
-    // Idle tenant stores, reused: opening one may mean a new database connection.
-    std::map<std::string, std::vector<std::unique_ptr<plugin::TenantStore>>> idle;
+    std::mutex mutex;           // guards everything below
     std::list<CacheEntry> lru;  // most recent first
     std::unordered_map<std::string, std::list<CacheEntry>::iterator> index;
     size_t cached_ids = 0;
 
     Impl(Runtime& r, size_t entries)
         : runtime(r), store(r.profile().state_dir), cache_entries(entries) {}
-
-    std::unique_ptr<plugin::TenantStore> checkout(const std::string& tenant) {
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            auto& pool = idle[tenant];
-            if (!pool.empty()) {
-                auto s = std::move(pool.back());
-                pool.pop_back();
-                return s;
-            }
-        }
-        return runtime.target().open(tenant);
-    }
-    void checkin(const std::string& tenant, std::unique_ptr<plugin::TenantStore> s) {
-        std::lock_guard<std::mutex> lock(mutex);
-        auto& pool = idle[tenant];
-        if (pool.size() < 4) pool.push_back(std::move(s));
-    }
 
     std::shared_ptr<const Evaluation> cached(const std::string& key, const std::string& version) {
         std::lock_guard<std::mutex> lock(mutex);
@@ -211,9 +190,9 @@ Evaluation SegmentService::evaluate(const std::string& tenant, const seg::Defini
     plugin::Target& target = impl_->runtime.target();
     const auto& chosen = choose_evaluator(impl_->runtime, evaluator, target.dialect());
 
-    // A store that failed (a dropped connection) is not checked back in: it dies with the
-    // exception.
-    auto store = impl_->checkout(tenant);
+    // From the runtime's store pool (the process's budget of target connections), which keeps
+    // idle stores for reuse and closes one whose call threw.
+    auto store = target.open(tenant);
     Evaluation out;
     const std::string version = data_version(*store);
     const std::string key = tenant + '\n' + chosen.id + '\n' + std::to_string(as_of) + '\n' +
@@ -226,7 +205,7 @@ Evaluation SegmentService::evaluate(const std::string& tenant, const seg::Defini
         out = evaluate_uncached(chosen, *store, tenant_profile, definition.rule, as_of);
         impl_->remember(key, version, std::make_shared<const Evaluation>(out));
     }
-    impl_->checkin(tenant, std::move(store));
+    store.reset();
     out.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count();

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "sightline/core/sha256.hpp"
+#include "sightline/core/store_pool.hpp"
 #include "tls_context.hpp"
 
 namespace sightline::http {
@@ -721,6 +722,10 @@ Response ServerState::handle(Request& request) {
         response = dispatch(*current, request);
     } catch (const ApiError& e) {
         response = error_response(e.status(), e.code(), e.what(), e.details());
+    } catch (const core::TargetBusy&) {
+        // Every target connection of the process's budget is in use: a passing state.
+        response = error_response(503, "busy", "the server is busy; try again shortly");
+        response.headers["Retry-After"] = "1";
     } catch (const std::exception& e) {
         log.event(plugin::LogLevel::error, "api.error",
                   {{"route", request.route.empty() ? "-" : request.route},

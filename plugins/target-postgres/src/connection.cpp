@@ -43,6 +43,14 @@ PGconn* Connection::raw() const {
     return policy_.current;
 }
 
+bool Connection::alive() noexcept {
+    PGconn* c = policy_.current;
+    if (c == nullptr || PQstatus(c) != CONNECTION_OK) return false;
+    // libpq's socket is non-blocking: this returns at once when nothing arrived.
+    if (PQconsumeInput(c) == 0) return false;
+    return PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
+}
+
 bool transient_sqlstate(const std::string& sqlstate) {
     if (sqlstate.size() != 5) return false;
     const std::string cls = sqlstate.substr(0, 2);

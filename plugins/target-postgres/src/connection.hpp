@@ -20,6 +20,9 @@ public:
 
     // The libpq handle of the live connection; throws Error (transient) when there is none.
     PGconn* raw() const;
+    // False once the server has closed the connection: reads what it sent meanwhile (a
+    // terminated session's notice and end of stream) without waiting and without a round trip.
+    bool alive() noexcept;
     const std::string& label() const { return label_; }
 
     // Set while a LoadTransaction owns the connection.

@@ -29,6 +29,10 @@ TenantNames PgTarget::names(const std::string& tenant) const {
     return tenant_names(config_.database_prefix, tenant);
 }
 
+std::string PgTarget::storage_name(const std::string& tenant) const {
+    return names(tenant).database;
+}
+
 std::string PgTarget::password_file(const TenantNames& names) const {
     return config_.secrets_dir + "/" + names.role + ".password";
 }
@@ -67,8 +71,12 @@ std::unique_ptr<sightline::plugin::TenantStore> PgTarget::open(const std::string
         }
     }
     if (!connection) {
-        Connection admin(admin_conninfo(), "admin");
-        const Provisioned provisioned = provision_tenant(admin, tenant_names, secret);
+        // The admin connection is closed before the tenant's opens: an open() holds one
+        // connection at a time, so the host's budget of target connections holds.
+        const Provisioned provisioned = [&] {
+            Connection admin(admin_conninfo(), "admin");
+            return provision_tenant(admin, tenant_names, secret);
+        }();
         if (provisioned.created_database) {
             log(LogLevel::info, "target.tenant_database_created",
                 {{"tenant", tenant}, {"database", tenant_names.database}});

@@ -22,6 +22,8 @@ public:
     // Thread-safe: holds no mutable state; provisioning is serialized by the server.
     std::unique_ptr<sightline::plugin::TenantStore> open(const std::string& tenant) override;
     void drop(const std::string& tenant) override;
+    // The database name: its role and password file are named after it.
+    std::string storage_name(const std::string& tenant) const override;
 
     TenantNames names(const std::string& tenant) const;
     std::string password_file(const TenantNames& names) const;

@@ -24,6 +24,8 @@ using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only
 PgTenantStore::PgTenantStore(std::shared_ptr<Connection> connection, const Dialect& dialect)
     : connection_(std::move(connection)), dialect_(dialect) {}
 
+bool PgTenantStore::alive() { return !connection_->load_active && connection_->alive(); }
+
 void PgTenantStore::check_idle(const char* what) const {
     if (connection_->load_active) {
         throw Error(std::string(what) + " cannot run while a load is open on the same " +

@@ -30,6 +30,7 @@ public:
     sightline::plugin::DeletionResult delete_lines(
         const sightline::plugin::DeletionRequest& request) override;
     std::vector<sightline::plugin::DeletionRecord> deletions() override;
+    bool alive() override;
 
     Connection& connection() { return *connection_; }
 

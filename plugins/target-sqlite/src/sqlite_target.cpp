@@ -95,6 +95,11 @@ SqliteTarget::SqliteTarget(TargetConfig config, sightline::plugin::HostServices*
     }
 }
 
+std::string SqliteTarget::storage_name(const std::string& tenant) const {
+    check_tenant_id(tenant);
+    return database_path(tenant);
+}
+
 std::string SqliteTarget::database_path(const std::string& tenant) const {
     return config_.dir + "/" + tenant + ".sqlite";
 }

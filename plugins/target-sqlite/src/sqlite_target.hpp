@@ -19,6 +19,9 @@ public:
     std::unique_ptr<sightline::plugin::TenantStore> open(const std::string& tenant) override;
     // Removes <tenant>.sqlite with its -wal and -shm; the next open() creates an empty database.
     void drop(const std::string& tenant) override;
+    // The database file's path. Tenant ids are lower-case [a-z0-9_-], so distinct ids give
+    // distinct files even on a case-insensitive file system.
+    std::string storage_name(const std::string& tenant) const override;
 
     std::string database_path(const std::string& tenant) const;
 

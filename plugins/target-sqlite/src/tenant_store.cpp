@@ -1,5 +1,7 @@
 #include "tenant_store.hpp"
 
+#include <sys/stat.h>
+
 #include <optional>
 
 #include "custom_columns.hpp"
@@ -19,7 +21,28 @@ using sightline::plugin::SqlRow;
 using sightline::plugin::TenantStats;
 using sightline::plugin::Value;
 
-SqliteTenantStore::SqliteTenantStore(std::shared_ptr<Connection> db) : db_(std::move(db)) {}
+namespace {
+
+bool file_identity(sqlite3* db, dev_t& device, ino_t& inode) {
+    const char* path = sqlite3_db_filename(db, "main");
+    struct stat st {};
+    if (path == nullptr || *path == '\0' || ::stat(path, &st) != 0) return false;
+    device = st.st_dev;
+    inode = st.st_ino;
+    return true;
+}
+
+}  // namespace
+
+SqliteTenantStore::SqliteTenantStore(std::shared_ptr<Connection> db) : db_(std::move(db)) {
+    file_identity(db_->get(), device_, inode_);
+}
+
+bool SqliteTenantStore::alive() {
+    dev_t device = 0;
+    ino_t inode = 0;
+    return file_identity(db_->get(), device, inode) && device == device_ && inode == inode_;
+}
 
 std::optional<FileRecord> SqliteTenantStore::find_loaded(const std::string& sha256) {
     return find_loaded_file(*db_, sha256);

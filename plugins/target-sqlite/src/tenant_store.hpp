@@ -1,6 +1,8 @@
 // TenantStore over one SQLite connection to <dir>/<tenant>.sqlite.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 
@@ -28,9 +30,14 @@ public:
     sightline::plugin::DeletionResult delete_lines(
         const sightline::plugin::DeletionRequest& request) override;
     std::vector<sightline::plugin::DeletionRecord> deletions() override;
+    // False once the database file was removed or replaced (a drop by another process): a store
+    // kept for reuse would otherwise go on reading and writing the unlinked file.
+    bool alive() override;
 
 private:
     std::shared_ptr<Connection> db_;
+    dev_t device_ = 0;
+    ino_t inode_ = 0;
 };
 
 }  // namespace sightline::target_sqlite

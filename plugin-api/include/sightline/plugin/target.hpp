@@ -122,6 +122,15 @@ public:
     }
     // Every recorded deletion, oldest first.
     virtual std::vector<DeletionRecord> deletions() { return {}; }
+
+    // --- API 1.4 (called only on plugins built against 1.4 or later) --------------------------
+    // Whether this store can still be used. The host keeps idle stores for reuse (a process-wide
+    // budget of target connections) and asks before it hands one out again; a dead one is closed
+    // and replaced. False when the server closed the connection (a restart, a terminated
+    // session). Cheap: no round trip to the server when the answer is known locally. Never
+    // called while a LoadTransaction of the store is open. Stores of an older plugin are assumed
+    // alive.
+    virtual bool alive() { return true; }
 };
 
 class Target : public Plugin {
@@ -137,6 +146,17 @@ public:
     virtual void drop(const std::string& /*tenant*/) {
         throw Error("this target plugin cannot drop a tenant's database (API 1.1)");
     }
+
+    // --- API 1.4 ------------------------------------------------------------------------------
+    // The name under which this target keeps the tenant's data: the database, file or folder
+    // that open(tenant) creates (for target-postgres the database, whose role and password file
+    // are named after it). Two tenants share storage exactly when their names are equal, so the
+    // host refuses a profile in which two tenants' names are equal (`profile check` and the
+    // start of every command). Depends only on the config and the tenant id: no I/O, no server
+    // (`profile check` creates the target and asks, nothing else). Throws Error when the tenant
+    // id cannot be given a name (too long for the database's identifiers, say). "" = not said:
+    // the host then cannot check, and warns.
+    virtual std::string storage_name(const std::string& /*tenant*/) const { return ""; }
 };
 
 }  // namespace sightline::plugin

@@ -97,6 +97,13 @@ struct AuditSettings {
     int fsync_interval_ms = 1000;    // at most this long between a line and its fsync
 };
 
+// The process-wide budget of target connections (`target_connections:`): stores of every tenant
+// and target section together, kept idle for reuse and closed least recently used first.
+struct TargetConnections {
+    int max = 20;        // connections (tenant stores, admin work) open at once, idle ones included
+    int wait_ms = 5000;  // how long a request waits for one when all are in use, then "busy"
+};
+
 // A CIDR network ("10.0.0.0/8", "fd00::/8", or one address). IPv4 is kept as IPv4-mapped IPv6
 // (::ffff:a.b.c.d, prefix + 96), so a dual-stack listener's IPv4 peers match IPv4 networks.
 struct Network {
@@ -128,6 +135,7 @@ struct Profile {
     std::optional<ApiSettings> reports;
     std::vector<OperatorAccount> operators;  // the `operators:` section
     AuditSettings audit;                     // the `audit:` section (defaults when absent)
+    TargetConnections target_connections;    // the `target_connections:` section
 
     const TenantProfile* tenant(const std::string& id) const;
     const PluginSection* section(const std::string& role) const;

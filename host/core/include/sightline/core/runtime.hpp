@@ -14,6 +14,8 @@
 #include "sightline/core/pipeline.hpp"
 #include "sightline/core/plugin_loader.hpp"
 #include "sightline/core/profile.hpp"
+#include "sightline/core/storage_names.hpp"
+#include "sightline/core/store_pool.hpp"
 #include "sightline/plugin/archive.hpp"
 #include "sightline/plugin/evaluator.hpp"
 #include "sightline/plugin/service.hpp"
@@ -88,7 +90,12 @@ public:
         return *target_;
     }
     // A named section of the profile's `targets:`; throws StartupError naming the known ones.
+    // Every target the runtime hands out opens its stores through store_pool().
     plugin::Target& target(const std::string& section);
+    // The process's budget of target connections (the profile's `target_connections:`).
+    StorePool& store_pool() { return *store_pool_; }
+    // Whether tenants would share storage in any target section (see storage_names.hpp).
+    StorageNameCheck check_storage(const std::vector<TenantProfile>& tenants) const;
     // The probed descriptor of a role's plugin.
     const PluginInfo& plugin_info(const std::string& role) const;
     // Throws plugin::Error when the role's plugin was built against an API older than
@@ -134,6 +141,9 @@ private:
     std::vector<EvaluatorPlugin> evaluators_;
     std::vector<plugin::Service*> service_plugins_;
     std::unique_ptr<Pipeline> pipeline_;
+    std::unique_ptr<StorePool> store_pool_;
+    std::vector<std::unique_ptr<plugin::Target>> pooled_targets_;  // what target_ and
+                                                                   // named_targets_ point to
 };
 
 }  // namespace sightline::core
