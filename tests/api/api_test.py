@@ -317,7 +317,8 @@ def main():
         limit_tests(main_server, alice)
 
         bounds_server = Server(work, "bounds", '  listen: ["127.0.0.1:0"]\n  tls: off\n'
-                               '  limits: {max_body_bytes: 1048576}\n' + tokens_yaml([alice]),
+                               '  limits: {max_body_bytes: 1048576, min_free_mb: 1073741824}\n'
+                               + tokens_yaml([alice]),
                                evaluators)
         servers.append(bounds_server)
         bounds_tests(bounds_server.start(), alice)
@@ -948,6 +949,17 @@ def bounds_tests(s, alice):
              headers={"Content-Type": "application/yaml"})
     expect_error("a YAML definition nested 70 deep: 400", r, 400, "invalid_definition")
     still_serving("after the YAML documents")
+
+    # This server asks for 1 PiB free: its disk checks fail, and what fails stays internal.
+    r = call(s, "GET", "/readyz")
+    failing = [c["name"] for c in r.body["checks"] if not c["ok"]] if r.body else []
+    check("/readyz with a failing disk check: 503 naming the check", r.status == 503
+          and "disk:state" in failing, r.raw)
+    check("and neither the folder nor the figures without a token",
+          s.work.encode() not in r.raw and b"bytes free" not in r.raw, r.raw)
+    logged = [e for e in s.events("health.check_failed") if e.get("check") == "disk:state"]
+    check("the log has the failing check's detail, once",
+          len(logged) == 1 and s.work in logged[0].get("detail", ""), logged)
 
 
 # ---------------------------------------------------------------------------------------------
