@@ -21,6 +21,15 @@ namespace {
     throw Error(what + " " + path + ": " + std::strerror(errno));
 }
 
+// A half-written temporary file is removed; the message keeps the error that stopped it.
+[[noreturn]] void abandon(int fd, const std::string& temporary, const char* what = "cannot write") {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    ::unlink(temporary.c_str());
+    errno = error;
+    fail(what, temporary);
+}
+
 }  // namespace
 
 std::string random_password() {
@@ -85,27 +94,23 @@ std::optional<std::string> read_secret(const std::string& path) {
 }
 
 void write_secret(const std::string& path, const std::string& value) {
-    const std::string temporary = path + ".tmp";
+    // A name of our own, created afresh: nothing already there (a planted file keeping its
+    // mode, a link) is ever written through.
+    const std::string temporary = path + ".tmp-" + random_password().substr(0, 16);
     const int fd =
-        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) fail("cannot create", temporary);
     const std::string content = value + "\n";
     size_t written = 0;
     while (written < content.size()) {
         const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            ::close(fd);
-            fail("cannot write", temporary);
-        }
+        if (n < 0) abandon(fd, temporary);
         written += static_cast<size_t>(n);
     }
-    if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) {
-        ::close(fd);
-        fail("cannot write", temporary);
-    }
+    if (::fchmod(fd, 0600) != 0 || ::fsync(fd) != 0) abandon(fd, temporary);
     ::close(fd);
-    if (::rename(temporary.c_str(), path.c_str()) != 0) fail("cannot rename", temporary);
+    if (::rename(temporary.c_str(), path.c_str()) != 0) abandon(-1, temporary, "cannot rename");
 }
 
 void remove_secret(const std::string& path) {

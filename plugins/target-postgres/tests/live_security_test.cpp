@@ -1,6 +1,7 @@
 // TLS, tenant isolation, password files, name limits, secrets kept out of messages.
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "connection.hpp"
@@ -86,6 +87,42 @@ TEST_F(SecurityTest, TheAdminPasswordStaysOutOfErrors) {
     } catch (const sp::Error& e) {
         EXPECT_EQ(std::string(e.what()).find("s3cr3t-value-xyz"), std::string::npos) << e.what();
     }
+}
+
+// No server needed: the password file is written under a fresh name of its own, so a link or a
+// file planted where the old fixed temporary name was is never written through.
+TEST(PasswordFile, IsNeverWrittenThroughAPlantedFileOrLink) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("sightline-secret-" + random_password());
+    ensure_private_dir(dir.string());
+    const std::string file = (dir / "acme.password").string();
+    const fs::path victim = dir / "victim";
+    std::ofstream(victim) << "keep";
+    fs::create_symlink(victim, file + ".tmp");
+
+    write_secret(file, "s3cret");
+    std::ifstream in(victim);
+    std::string kept;
+    in >> kept;
+    EXPECT_EQ(kept, "keep");
+    EXPECT_EQ(read_secret(file), std::optional<std::string>("s3cret"));
+    struct stat st {};
+    ASSERT_EQ(::lstat(file.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+    fs::remove(file);
+    fs::create_symlink(victim, file);  // a link at the final name is replaced, not followed
+    write_secret(file, "again");
+    ASSERT_EQ(::lstat(file.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    std::ifstream again(victim);
+    again >> kept;
+    EXPECT_EQ(kept, "keep");
+    size_t entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir)) entries += entry.path() != victim;
+    EXPECT_EQ(entries, 2u) << "the password file and the planted .tmp link, no leftovers";
+    fs::remove_all(dir);
 }
 
 }  // namespace
