@@ -116,6 +116,7 @@ struct Lease {
     const plugin::Target* target;
     std::string tenant;
     std::unique_ptr<plugin::TenantStore> store;
+    bool check_alive = false;  // the plugin has alive() (API 1.4)
     bool broken = false;
 
     ~Lease() {
@@ -189,6 +190,11 @@ public:
     std::vector<plugin::DeletionRecord> deletions() override {
         return lease_->call([&](plugin::TenantStore& s) { return s.deletions(); });
     }
+    // API 1.4: an older plugin's store has no such slot; it is taken as alive.
+    bool alive() override {
+        return !lease_->check_alive ||
+               lease_->call([](plugin::TenantStore& s) { return s.alive(); });
+    }
 
 private:
     std::shared_ptr<Lease> lease_;
@@ -261,6 +267,7 @@ std::unique_ptr<plugin::TenantStore> StorePool::open(plugin::Target& target,
     lease->target = &target;
     lease->tenant = tenant;
     lease->store = std::move(store);
+    lease->check_alive = check_alive;
     return std::make_unique<PooledStore>(std::move(lease));
 }
 

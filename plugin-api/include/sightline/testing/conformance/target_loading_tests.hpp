@@ -286,4 +286,23 @@ TEST_P(TargetConformance, TenantsAreIsolated) {
     EXPECT_EQ(stats(kOther).lines, 3u);
 }
 
+// API 1.4: the host refuses a profile in which two tenants would share storage, from the names
+// the target gives; it keeps idle stores for reuse, asking them whether they are alive.
+TEST_P(TargetConformance, NamesEachTenantsStorageApartWithoutOpeningIt) {
+    const std::string a = target().storage_name(kTenant);
+    EXPECT_FALSE(a.empty()) << "a target built for API 1.4 names each tenant's storage";
+    EXPECT_NE(a, target().storage_name(kOther));
+    EXPECT_EQ(a, target().storage_name(kTenant)) << "the same tenant, the same name";
+    EXPECT_NE(a, target().storage_name("acme2"));
+}
+
+TEST_P(TargetConformance, AStoreInUseIsAlive) {
+    expect_loaded(load("a.csv", std::string(conformance::kSalesHeader) + "A1,2026-11-01,1,x,1,1\n"),
+                  1);
+    auto store = target().open(kTenant);
+    EXPECT_TRUE(store->alive());
+    EXPECT_EQ(store->stats().lines, 1u);
+    EXPECT_TRUE(store->alive()) << "still alive after a call";
+}
+
 }  // namespace sightline::testing
