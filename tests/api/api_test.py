@@ -488,6 +488,10 @@ def operations_tests(s, alice):
     check("GET /metrics without a token: Prometheus text",
           r.status == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4")
           and b"# TYPE" in r.raw, r)
+    check("/metrics shows the budget of target connections and its use",
+          b"sightline_target_connections_max 20" in r.raw
+          and b'sightline_target_connections{state="idle"}' in r.raw
+          and b"sightline_target_busy_total 0" in r.raw, r.raw[-2000:])
 
 
 def crud_tests(s, alice, ops):

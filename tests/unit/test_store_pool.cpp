@@ -131,6 +131,38 @@ TEST(StorePool, ReusesAnIdleStoreOfTheSameTenant) {
     EXPECT_EQ(pool.counts().idle, 0);
 }
 
+TEST(StorePool, IdleStoresUnusedForIdleMsAreClosedOthersKept) {
+    FakeTarget target;
+    TargetConnections b = budget(4, 0);
+    b.idle_ms = 60'000;
+    StorePool pool(b);
+    const auto before = std::chrono::steady_clock::now();
+    pool.open(target, "a", true).reset();
+    auto held = pool.open(target, "b", true);  // in use: never closed for being idle
+    EXPECT_EQ(pool.close_unused(before + std::chrono::seconds(59)), 0);
+    EXPECT_EQ(target.live_now(), 2);
+    EXPECT_EQ(pool.close_unused(std::chrono::steady_clock::now() + std::chrono::seconds(60)), 1);
+    EXPECT_EQ(target.closed, std::vector<std::string>{"a"});
+    EXPECT_EQ(pool.counts().idle, 0);
+    EXPECT_EQ(pool.counts().in_use, 1);
+    held.reset();
+    b.idle_ms = 0;  // kept until needed
+    pool.set_budget(b);
+    EXPECT_EQ(pool.close_unused(std::chrono::steady_clock::now() + std::chrono::hours(24)), 0);
+    EXPECT_EQ(pool.counts().idle, 1);
+}
+
+TEST(StorePool, CountsTheRequestsItAnsweredBusy) {
+    FakeTarget target;
+    StorePool pool(budget(2, 0));
+    auto a = pool.open(target, "a", true);
+    auto b = pool.open(target, "b", true);
+    EXPECT_EQ(pool.counts().busy, 0u);
+    EXPECT_THROW(pool.open(target, "c", true), TargetBusy);
+    EXPECT_THROW(pool.open(target, "c", true), TargetBusy);
+    EXPECT_EQ(pool.counts().busy, 2u);
+}
+
 TEST(StorePool, ClosesTheLeastRecentlyUsedIdleStoreAcrossTenants) {
     FakeTarget target;
     StorePool pool(budget(2, 0));

@@ -16,6 +16,7 @@ struct StorePool::Shared {
         const plugin::Target* target;
         std::string tenant;
         std::unique_ptr<plugin::TenantStore> store;
+        std::chrono::steady_clock::time_point since;  // idle since
     };
 
     mutable std::mutex mutex;
@@ -24,6 +25,7 @@ struct StorePool::Shared {
     int in_use = 0;        // slots held outside the idle list (opening, open, closing, admin)
     std::list<Idle> idle;  // most recently used first
     bool closed = false;   // the pool is gone: stores coming back are closed
+    uint64_t busy = 0;     // requests that waited wait_ms in vain, since the start
 
     int total() const { return in_use + static_cast<int>(idle.size()); }
 
@@ -60,6 +62,7 @@ struct StorePool::Shared {
                 std::chrono::steady_clock::now() >= deadline) {
                 // One last look: a slot may have come back just as the wait ended.
                 if (total() < budget.max || !idle.empty()) continue;
+                ++busy;
                 throw TargetBusy(
                     "all " + std::to_string(budget.max) +
                     " target connections of this process are in use (target_connections.max); "
@@ -80,7 +83,8 @@ struct StorePool::Shared {
         {
             std::lock_guard<std::mutex> lock(mutex);
             if (store && !closed) {
-                idle.push_front({target, tenant, std::move(store)});
+                idle.push_front(
+                    {target, tenant, std::move(store), std::chrono::steady_clock::now()});
                 --in_use;
                 freed = 0;
                 // A lowered budget: the least recently used idle stores go.
@@ -284,16 +288,20 @@ void StorePool::with_connection(const std::function<void()>& fn) {
     shared_->release_slot();
 }
 
-void StorePool::close_idle(const plugin::Target& target, const std::string& tenant) {
+namespace {
+
+// Closes the idle stores `which` picks, outside the lock; returns how many.
+int close_idle_if(StorePool::Shared& shared,
+                  const std::function<bool(const StorePool::Shared::Idle&)>& which) {
     Stores to_close;
     int taken = 0;
     {
-        std::lock_guard<std::mutex> lock(shared_->mutex);
-        for (auto it = shared_->idle.begin(); it != shared_->idle.end();) {
-            if (it->target == &target && it->tenant == tenant) {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        for (auto it = shared.idle.begin(); it != shared.idle.end();) {
+            if (which(*it)) {
                 to_close.push_back(std::move(it->store));
-                it = shared_->idle.erase(it);
-                ++shared_->in_use;
+                it = shared.idle.erase(it);
+                ++shared.in_use;
                 ++taken;
             } else {
                 ++it;
@@ -301,14 +309,35 @@ void StorePool::close_idle(const plugin::Target& target, const std::string& tena
         }
     }
     to_close.clear();
-    std::lock_guard<std::mutex> lock(shared_->mutex);
-    shared_->in_use -= taken;
-    shared_->returned.notify_all();
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.in_use -= taken;
+    shared.returned.notify_all();
+    return taken;
+}
+
+}  // namespace
+
+void StorePool::close_idle(const plugin::Target& target, const std::string& tenant) {
+    close_idle_if(*shared_, [&](const Shared::Idle& idle) {
+        return idle.target == &target && idle.tenant == tenant;
+    });
+}
+
+int StorePool::close_unused(std::chrono::steady_clock::time_point now) {
+    int idle_ms = 0;
+    {
+        std::lock_guard<std::mutex> lock(shared_->mutex);
+        idle_ms = shared_->budget.idle_ms;
+    }
+    if (idle_ms <= 0) return 0;
+    const auto limit = std::chrono::milliseconds(idle_ms);
+    return close_idle_if(*shared_,
+                         [&](const Shared::Idle& idle) { return now - idle.since >= limit; });
 }
 
 StorePool::Counts StorePool::counts() const {
     std::lock_guard<std::mutex> lock(shared_->mutex);
-    return {shared_->in_use, static_cast<int>(shared_->idle.size())};
+    return {shared_->in_use, static_cast<int>(shared_->idle.size()), shared_->busy};
 }
 
 }  // namespace sightline::core

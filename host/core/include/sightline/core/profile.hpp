@@ -102,6 +102,7 @@ struct AuditSettings {
 struct TargetConnections {
     int max = 20;        // connections (tenant stores, admin work) open at once, idle ones included
     int wait_ms = 5000;  // how long a request waits for one when all are in use, then "busy"
+    int idle_ms = 600'000;  // an idle store unused this long is closed (0: kept until needed)
 };
 
 // A CIDR network ("10.0.0.0/8", "fd00::/8", or one address). IPv4 is kept as IPv4-mapped IPv6

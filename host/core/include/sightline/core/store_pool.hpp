@@ -14,6 +14,9 @@
 //   closed and replaced. A store whose call threw is closed rather than kept.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -51,10 +54,15 @@ public:
     void with_connection(const std::function<void()>& fn);
     // Closes the idle stores of a tenant (before its database is dropped).
     void close_idle(const plugin::Target& target, const std::string& tenant);
+    // Closes the idle stores unused for budget().idle_ms or longer at now (none when idle_ms is
+    // 0), so that a quiet server gives its connections back; returns how many. `serve` calls it
+    // every few seconds.
+    int close_unused(std::chrono::steady_clock::time_point now);
 
     struct Counts {
         int in_use = 0;  // handed out, being opened or closed, or admin work
         int idle = 0;
+        uint64_t busy = 0;  // requests answered "busy" since the pool was made
     };
     Counts counts() const;
 
