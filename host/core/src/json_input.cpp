@@ -13,6 +13,12 @@ std::string nesting_too_deep_message() {
            " levels";
 }
 
+std::string json_error_text(const std::exception& e) {
+    const std::string what = e.what();
+    const auto at = what.find("parse error");
+    return at == std::string::npos ? what : what.substr(at);
+}
+
 nlohmann::json parse_json_input(std::string_view text) {
     using nlohmann::json;
     // The callback sees each container as it opens, with the number of containers around it;
@@ -29,9 +35,7 @@ nlohmann::json parse_json_input(std::string_view text) {
     } catch (const TooDeep&) {
         throw JsonInputError(nesting_too_deep_message(), 0);
     } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        const auto at = what.find("parse error");
-        throw JsonInputError(at == std::string::npos ? what : what.substr(at), e.byte);
+        throw JsonInputError(json_error_text(e), e.byte);
     }
 }
 

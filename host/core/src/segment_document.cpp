@@ -68,11 +68,7 @@ public:
     bool end_array() override { return close(); }
     bool parse_error(std::size_t position, const std::string&,
                      const nlohmann::detail::exception& e) override {
-        // e.what() reads "[json.exception.parse_error.101] parse error at line 1, column 5: ...";
-        // keep the part a person needs.
-        std::string what = e.what();
-        const auto at = what.find("parse error");
-        error_ = at == std::string::npos ? what : what.substr(at);
+        error_ = json_error_text(e);
         if (error_.empty()) error_ = "invalid JSON at byte " + std::to_string(position);
         return false;
     }

@@ -28,6 +28,10 @@ private:
 
 std::string nesting_too_deep_message();
 
+// nlohmann's exception text without its "[json.exception.parse_error.101] " prefix: what a person
+// needs ("parse error at line 1, column 5: ...").
+std::string json_error_text(const std::exception& e);
+
 // Throws JsonInputError on invalid JSON and on nesting deeper than kMaxNestingDepth, before the
 // deeper levels are built.
 nlohmann::json parse_json_input(std::string_view text);
