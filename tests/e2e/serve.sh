@@ -7,6 +7,9 @@ pid=$!
 for _ in $(seq 1 100); do [ -d var/landing/demo/full ] && break; sleep 0.05; done
 check "serve creates the tenants' landing folders" test -d var/landing/demo/full
 "$SIGHTLINE" generate --rows 300 --customers 20 --seed 3 --output var/landing/demo/upload.csv.part
+# File times can be as coarse as a clock tick, so two files written back to back may share one;
+# the incremental file is dated a few seconds back to make "oldest first" decide the order.
+touch -d '3 seconds ago' var/landing/demo/upload.csv.part
 mv var/landing/demo/upload.csv.part var/landing/demo/upload.csv
 printf 'order,timestamp,customer,item,price\nF,2026-01-01,9,x,2\n' > var/landing/demo/full/.f.csv
 mv var/landing/demo/full/.f.csv var/landing/demo/full/replace.csv
