@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sightline/plugin/api.hpp"
+#include "sightline/plugin/report.hpp"
 #include "sightline/plugin/segment.hpp"
 #include "sightline/plugin/target.hpp"
 
@@ -20,6 +21,8 @@ struct EvaluationRequest {
     // Lifecycle thresholds of the tenant (profile: active_days, inactive_days).
     int64_t active_days = 90;
     int64_t inactive_days = 365;
+    // API 1.5: the tenant the store belongs to (an evaluator keeping data per tenant keys on it).
+    std::string tenant;
 };
 
 struct EvaluationResult {
@@ -35,6 +38,22 @@ public:
     // A field the tenant's data never had matches no line (the host warns about it). Called
     // from several threads at once, each with its own store.
     virtual EvaluationResult evaluate(const EvaluationRequest& request, TenantStore& store) = 0;
+
+    // --- API 1.5 (called only on evaluators built against 1.5 or later) ----------------------
+    // Asked before evaluate() and report_totals() for a tenant: "" to answer, or the reason this
+    // evaluator will not answer for this tenant now (too large to keep resident, say). The host
+    // then asks the next evaluator of the profile and logs the reason. Called from several
+    // threads at once.
+    virtual std::string declines(const std::string& /*tenant*/, TenantStore& /*store*/) {
+        return "";
+    }
+    // Whether report_totals() is implemented.
+    virtual bool computes_reports() const { return false; }
+    // The exact totals of report.hpp that request.parts asks for, over the store's data now.
+    virtual report::Totals report_totals(const report::Request& /*request*/,
+                                         TenantStore& /*store*/) {
+        throw Error("this evaluator does not compute reports (API 1.5)");
+    }
 };
 
 }  // namespace sightline::plugin

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sightline/plugin/api.hpp"
@@ -29,6 +30,38 @@ public:
     virtual void append(const Value* values) = 0;
     // Make the rows visible and record the file in the tenant's history, atomically.
     virtual void commit(const FileRecord& record) = 0;
+};
+
+// The version of a tenant's data (API 1.5). Evaluators that keep a tenant's lines in memory
+// (evaluator-columnar) compare versions to know whether what they hold is current, and extend
+// what they hold with the lines of later loads when nothing was removed since.
+struct DataVersion {
+    // Changes whenever the tenant's storage is created anew (first use, and every drop() then
+    // open(), as a restore --replace does), so a version of the old storage never equals one of
+    // the new. "" = not known (a target built before 1.5): nothing may be kept across calls.
+    std::string incarnation;
+    // Grows with every committed change that removes or replaces lines: a full upload, a
+    // deletion (not a dry run).
+    uint64_t removals = 0;
+    // Grows with every recorded file (loaded, duplicate or refused; sales or catalog). The sales
+    // lines of a load recorded after a version have a mark greater than that version's mark.
+    uint64_t mark = 0;
+
+    bool known() const { return !incarnation.empty(); }
+    bool operator==(const DataVersion& o) const {
+        return incarnation == o.incarnation && removals == o.removals && mark == o.mark;
+    }
+    bool operator!=(const DataVersion& o) const { return !(*this == o); }
+    // "incarnation/removals/mark": equal texts are equal versions.
+    std::string text() const {
+        return incarnation + "/" + std::to_string(removals) + "/" + std::to_string(mark);
+    }
+};
+
+// What scan_sales_after() read with the lines (API 1.5).
+struct SalesScan {
+    DataVersion version;         // the version the lines belong to: one snapshot of the database
+    std::vector<Column> custom;  // the rows' custom columns, in row order; set before the first row
 };
 
 struct TenantStats {
@@ -131,6 +164,31 @@ public:
     // called while a LoadTransaction of the store is open. Stores of an older plugin are assumed
     // alive.
     virtual bool alive() { return true; }
+
+    // --- API 1.5 (called only on plugins built against 1.5 or later) --------------------------
+    // For evaluators that keep a tenant's data resident and for readiness, so that neither the
+    // host nor an evaluator needs to know the target's tables.
+    //
+    // The tenant's data version now (see DataVersion). Cheap: a small query, never a scan.
+    virtual DataVersion data_version() { return {}; }
+    // In one read transaction (one consistent snapshot): sets out.version and out.custom, then
+    // calls fn for each sales line recorded after `mark` (0: every line) in insertion order,
+    // rows laid out as in scan_sales() with out.custom as the custom columns. Lines after a mark
+    // are exactly those a later load added when out.version has the incarnation and removals of
+    // the version that gave the mark; otherwise only a scan from 0 is meaningful.
+    virtual void scan_sales_after(uint64_t /*mark*/, SalesScan& /*out*/,
+                                  const std::function<void(const Value* row)>& /*fn*/) {
+        throw Error("this target plugin cannot scan lines after a mark (API 1.5)");
+    }
+    // Every (item, category path) pair of the current catalog, in no particular order: an item
+    // has one pair per path of its category cell ("Shoes>Running|Sale" gives two).
+    virtual void scan_catalog(
+        const std::function<void(std::string_view item, std::string_view path)>& /*fn*/) {
+        throw Error("this target plugin cannot read the catalog (API 1.5)");
+    }
+    // Readiness: one round trip to the storage; throws Error (with the reason, for the log)
+    // when the tenant's data cannot be read now.
+    virtual void check() {}
 };
 
 class Target : public Plugin {
