@@ -488,6 +488,18 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         for (size_t i = 0; i < node.size(); ++i)
             c.plugin_section(node[i], std::string(list) + "[" + std::to_string(i) + "]", kind, p);
     }
+    // A core profile that names no evaluators still answers segments and reports: the resident
+    // engine first, the target's own SQL for tenants it declines (docs/profiles.md).
+    if (!p.edge && !root["evaluators"].IsDefined()) {
+        const char* const defaults[] = {"evaluator-columnar", "evaluator-sql"};
+        for (size_t i = 0; i < 2; ++i) {
+            PluginSection s;
+            s.role = "evaluators[" + std::to_string(i) + "]";
+            s.kind = "evaluator";
+            s.plugin = defaults[i];
+            p.plugins.push_back(s);
+        }
+    }
     read_tenants(c, root["tenants"], p);
     p.api = read_listener(c, root["api"], p, "api");
     p.reports = read_listener(c, root["reports"], p, "reports");

@@ -179,7 +179,7 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
                 // a different EvaluationRequest.
                 require_api(section.role, 2, "a segment evaluator");
                 auto* e = dynamic_cast<plugin::Evaluator*>(raw);
-                if (e) evaluators_.push_back({info.id, e});
+                if (e) evaluators_.push_back({info.id, e, info.api_minor});
                 fits = e != nullptr;
             } else if (section.kind == "service") {
                 auto* s = dynamic_cast<plugin::Service*>(raw);

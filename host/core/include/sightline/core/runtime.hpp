@@ -106,6 +106,7 @@ public:
     struct EvaluatorPlugin {
         std::string id;
         plugin::Evaluator* evaluator = nullptr;
+        uint32_t api_minor = 0;  // methods added after it are never called on it
     };
     const std::vector<EvaluatorPlugin>& evaluators() const { return evaluators_; }
     // The profile's `services:`, in order.
