@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "sightline/core/evaluator_choice.hpp"
 #include "sightline/core/runtime.hpp"
 
 namespace sightline::core {
@@ -25,46 +26,19 @@ void field_names(const seg::Rule& rule, std::set<std::string>& out) {
     for (const auto& child : rule.rules) field_names(child, out);
 }
 
-// Changes whenever the tenant's data can have changed: a file recorded (a load, a full
-// upload) or a deletion. Read from the tenant's database, so changes made by another process
-// count too. The tables are the same in every dialect (docs/plugin-authors.md).
+// The cache key's data version: changes whenever the tenant's data can have changed (a load, a
+// full upload, a deletion, a restore), also by another process. "" when the target cannot say
+// (built before API 1.5): then nothing is cached.
 std::string data_version(plugin::TenantStore& store) {
-    std::string version;
-    store.query(
-        "SELECT (SELECT count(*) FROM files), (SELECT coalesce(max(id), 0) FROM files), "
-        "(SELECT count(*) FROM deletions)",
-        {}, [&](const plugin::SqlRow& row) {
-            version = std::to_string(row.get_int64(0)) + "/" + std::to_string(row.get_int64(1)) +
-                      "/" + std::to_string(row.get_int64(2));
-        });
-    return version;
+    const plugin::DataVersion version = store.data_version();
+    return version.known() ? version.text() : std::string();
 }
 
-const Runtime::EvaluatorPlugin& choose_evaluator(Runtime& runtime, const std::string& wanted,
-                                                 const std::string& dialect) {
-    const auto& all = runtime.evaluators();
-    for (const auto& e : all) {
-        if (!wanted.empty() && e.id != wanted) continue;
-        if (e.evaluator->supports(dialect)) return e;
-        if (!wanted.empty())
-            throw SegmentError("no_evaluator", "the evaluator '" + wanted +
-                                                   "' does not support the target's dialect '" +
-                                                   dialect + "'");
-    }
-    if (!wanted.empty())
-        throw SegmentError("no_evaluator",
-                           "the profile has no evaluator '" + wanted + "' under evaluators:");
-    throw SegmentError("no_evaluator",
-                       all.empty() ? "the profile lists no evaluators: add evaluator-sql or "
-                                     "evaluator-memory under evaluators:"
-                                   : "no evaluator of the profile supports the target's "
-                                     "dialect '" +
-                                         dialect + "'");
-}
-
-Evaluation evaluate_uncached(const Runtime::EvaluatorPlugin& chosen, plugin::TenantStore& store,
-                             const TenantProfile& tenant, const seg::Rule& rule, int64_t as_of) {
+Evaluation evaluate_uncached(const ChosenEvaluator& chosen, plugin::TenantStore& store,
+                             const std::string& tenant_id, const TenantProfile& tenant,
+                             const seg::Rule& rule, int64_t as_of) {
     plugin::EvaluationRequest request;
+    request.tenant = tenant_id;
     request.rule = &rule;
     request.as_of_us = as_of;
     request.active_days = tenant.active_days;
@@ -109,9 +83,10 @@ Evaluation evaluate_on_target(Runtime& runtime, plugin::Target& target, const st
     const TenantProfile* profile = runtime.profile().tenant(tenant);
     if (!profile)
         throw SegmentError("unknown_tenant", "the profile has no tenant '" + tenant + "'");
-    const auto& chosen = choose_evaluator(runtime, evaluator, target.dialect());
     auto store = target.open(tenant);
-    return evaluate_uncached(chosen, *store, *profile, rule,
+    const ChosenEvaluator chosen = choose_evaluator(runtime, evaluator, target.dialect(), tenant,
+                                                    *store, EvaluatorPurpose::segments);
+    return evaluate_uncached(chosen, *store, tenant, *profile, rule,
                              as_of_us ? *as_of_us : default_as_of(runtime));
 }
 
@@ -188,22 +163,24 @@ Evaluation SegmentService::evaluate(const std::string& tenant, const seg::Defini
     const TenantProfile& tenant_profile = *impl_->runtime.profile().tenant(tenant);
     const int64_t as_of = as_of_us ? *as_of_us : default_as_of(impl_->runtime);
     plugin::Target& target = impl_->runtime.target();
-    const auto& chosen = choose_evaluator(impl_->runtime, evaluator, target.dialect());
 
     // From the runtime's store pool (the process's budget of target connections), which keeps
     // idle stores for reuse and closes one whose call threw.
     auto store = target.open(tenant);
+    const ChosenEvaluator chosen = choose_evaluator(impl_->runtime, evaluator, target.dialect(),
+                                                    tenant, *store, EvaluatorPurpose::segments);
     Evaluation out;
     const std::string version = data_version(*store);
     const std::string key = tenant + '\n' + chosen.id + '\n' + std::to_string(as_of) + '\n' +
                             std::to_string(tenant_profile.active_days) + '/' +
                             std::to_string(tenant_profile.inactive_days) + '\n' + canonical_json;
-    if (auto hit = impl_->cached(key, version)) {
+    if (auto hit = version.empty() ? nullptr : impl_->cached(key, version)) {
         out = *hit;
         out.cached = true;
     } else {
-        out = evaluate_uncached(chosen, *store, tenant_profile, definition.rule, as_of);
-        impl_->remember(key, version, std::make_shared<const Evaluation>(out));
+        out = evaluate_uncached(chosen, *store, tenant, tenant_profile, definition.rule, as_of);
+        if (!version.empty())
+            impl_->remember(key, version, std::make_shared<const Evaluation>(out));
     }
     store.reset();
     out.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -1,11 +1,12 @@
 // Segments as the CLI and the HTTP API use them: the store, evaluation through the profile's
 // evaluator plugins, and an in-memory result cache. Thread-safe.
 //
-// Evaluator choice: the first plugin of the profile's `evaluators:` list that supports the
-// target's dialect, or the one named. Results are cached in memory only (never on disk: customer
-// ids live only in tenant databases), keyed by tenant, canonical definition, as_of (to the
-// second) and the tenant's data version (files and deletions recorded), so any load or deletion,
-// by this process or another, invalidates them.
+// Evaluator choice: core::choose_evaluator (evaluator_choice.hpp): the first plugin of the
+// profile's `evaluators:` list that supports the target's dialect and does not decline the
+// tenant, or the one named. Results are cached in memory, keyed by tenant, canonical definition,
+// as_of (to the second) and the tenant's data version (TenantStore::data_version, API 1.5), so
+// any load, deletion or restore, by this process or another, invalidates them; a target that
+// cannot give its data version (built before 1.5) gets no caching.
 #pragma once
 
 #include <cstdint>
