@@ -100,6 +100,16 @@ CREATE TABLE deletions (
     revenue       TEXT NOT NULL          -- exact decimal text, as in stats()
 );
 )sql",
+    // Version 3 (plugin API 1.5): the incarnation of data_version(). A random 128-bit id made
+    // when the step runs: on a new database (also the one open() creates after a drop) and once
+    // on a database written by an older plugin. randomblob() draws from SQLite's PRNG, which is
+    // seeded from the operating system's randomness.
+    R"sql(
+CREATE TABLE incarnation (
+    id TEXT NOT NULL  -- 32 lowercase hex digits
+);
+INSERT INTO incarnation (id) VALUES (lower(hex(randomblob(16))));
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -9,8 +9,9 @@
 
 namespace sightline::target_sqlite {
 
-// 1: the initial layout; 2: the deletions table (plugin API 1.1).
-constexpr int kSchemaVersion = 2;
+// 1: the initial layout; 2: the deletions table (plugin API 1.1); 3: the incarnation table of
+// data versions (plugin API 1.5).
+constexpr int kSchemaVersion = 3;
 
 // Brings the database to kSchemaVersion. Cheap when it is current (a read, no write lock), so
 // opening a store never waits for a load running elsewhere. Throws Error for a database written

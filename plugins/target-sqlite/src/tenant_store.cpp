@@ -5,10 +5,11 @@
 #include <optional>
 
 #include "custom_columns.hpp"
-#include "customer_key.hpp"
+#include "data_version.hpp"
 #include "deletions.hpp"
 #include "files_table.hpp"
 #include "load_transaction.hpp"
+#include "sales_scan.hpp"
 #include "sightline/plugin/api.hpp"
 
 namespace sightline::target_sqlite {
@@ -111,44 +112,30 @@ std::vector<Column> SqliteTenantStore::custom_columns() {
 }
 
 void SqliteTenantStore::scan_sales(const std::function<void(const Value* row)>& fn) {
-    // The column list and the scan must see the same schema: read both in one transaction.
-    const bool own_transaction = !db_->in_transaction();
-    if (own_transaction) db_->exec("BEGIN");
-    try {
-        const std::vector<Column> custom = read_custom_columns(*db_, kSalesColumns);
-        std::string sql = "SELECT order_id, ts, customer, item, price, quantity";
-        for (const auto& column : custom) sql += ", " + quote_identifier(column.name);
-        sql += " FROM sale_lines ORDER BY id";
-        Statement st(*db_, sql);
+    scan_sale_lines(*db_, 0, nullptr, fn);
+}
 
-        std::vector<Value> row(sightline::plugin::sales_fixed_columns + custom.size());
-        for (auto& value : row) value.present = true;
-        while (st.step()) {
-            row[0].s = st.column_text(0);
-            row[1].i = st.column_int64(1);
-            row[2].u = decode_customer(st.column_int64(2));
-            row[3].s = st.column_text(3);
-            row[4].i = st.column_int64(4);
-            row[5].i = st.column_int64(5);
-            for (size_t c = 0; c < custom.size(); ++c) {
-                const int column = static_cast<int>(sightline::plugin::sales_fixed_columns + c);
-                Value& value = row[sightline::plugin::sales_fixed_columns + c];
-                value = Value{};
-                if (st.is_null(column)) continue;
-                value.present = true;
-                if (custom[c].type == sightline::plugin::ValueType::string) {
-                    value.s = st.column_text(column);
-                } else {
-                    value.i = st.column_int64(column);
-                }
-            }
-            fn(row.data());
-        }
-    } catch (...) {
-        if (own_transaction) rollback_quietly(*db_);
-        throw;
+sightline::plugin::DataVersion SqliteTenantStore::data_version() { return read_data_version(*db_); }
+
+void SqliteTenantStore::scan_sales_after(uint64_t mark, sightline::plugin::SalesScan& out,
+                                         const std::function<void(const Value* row)>& fn) {
+    scan_sale_lines(*db_, mark, &out, fn);
+}
+
+void SqliteTenantStore::scan_catalog(
+    const std::function<void(std::string_view item, std::string_view path)>& fn) {
+    Statement st(*db_, "SELECT item, path FROM catalog_categories");
+    while (st.step()) fn(st.column_text(0), st.column_text(1));
+}
+
+void SqliteTenantStore::check() {
+    // Reads a page of the file (not just "SELECT 1", which SQLite answers without it): a
+    // database that was removed, replaced or damaged under the store fails here.
+    if (!alive()) {
+        throw Error("the " + db_->label() +
+                    " database file was removed or replaced since this store opened it");
     }
-    if (own_transaction) db_->exec("COMMIT");
+    db_->query_int64("SELECT version FROM schema_version");
 }
 
 namespace {

@@ -33,6 +33,14 @@ public:
     // False once the database file was removed or replaced (a drop by another process): a store
     // kept for reuse would otherwise go on reading and writing the unlinked file.
     bool alive() override;
+    // API 1.5.
+    sightline::plugin::DataVersion data_version() override;
+    void scan_sales_after(
+        uint64_t mark, sightline::plugin::SalesScan& out,
+        const std::function<void(const sightline::plugin::Value* row)>& fn) override;
+    void scan_catalog(
+        const std::function<void(std::string_view item, std::string_view path)>& fn) override;
+    void check() override;
 
 private:
     std::shared_ptr<Connection> db_;

@@ -13,7 +13,15 @@ namespace {
 void downgrade_to_v1(const std::string& path) {
     Connection db(path, "test");
     db.exec("DROP TABLE deletions");
+    db.exec("DROP TABLE incarnation");
     db.exec("UPDATE schema_version SET version = 1");
+}
+
+// What the version 2 plugin (API 1.1 to 1.4) left: no incarnation table.
+void downgrade_to_v2(const std::string& path) {
+    Connection db(path, "test");
+    db.exec("DROP TABLE incarnation");
+    db.exec("UPDATE schema_version SET version = 2");
 }
 
 TEST(Migration, AVersion1DatabaseGetsTheDeletionsTableAndKeepsItsData) {
@@ -50,6 +58,26 @@ TEST(Migration, AVersion1DatabaseIsMigratedOnceAcrossConnections) {
     auto second = f.open();  // finds version 2: no second CREATE TABLE (which would fail)
     EXPECT_TRUE(second->deletions().empty());
     EXPECT_EQ(query_int(*second, "SELECT version FROM schema_version"), kSchemaVersion);
+}
+
+TEST(Migration, AVersion2DatabaseGetsAnIncarnationOnceAndKeepsItsData) {
+    Fixture f;
+    {
+        auto store = f.open();
+        load_sales(*store, {SaleLine{}, SaleLine{}}, "old.csv");
+    }
+    downgrade_to_v2(f.target->database_path("acme"));
+
+    auto store = f.open();
+    EXPECT_EQ(query_int(*store, "SELECT version FROM schema_version"), kSchemaVersion);
+    const sp::DataVersion version = store->data_version();
+    EXPECT_EQ(version.incarnation.size(), 32u);
+    EXPECT_EQ(version.removals, 0u);
+    EXPECT_EQ(version.mark, 1u);
+    EXPECT_EQ(store->stats().lines, 2u);
+    // Stable from then on, for every connection.
+    EXPECT_EQ(f.open()->data_version(), version);
+    EXPECT_EQ(query_int(*store, "SELECT count(*) FROM incarnation"), 1);
 }
 
 }  // namespace

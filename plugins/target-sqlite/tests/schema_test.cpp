@@ -24,8 +24,9 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
     Fixture f;
     auto store = f.open();
     const auto tables = schema_names(*store, "table");
-    for (const char* t : {"files", "custom_columns", "catalog_custom_columns", "sale_lines",
-                          "catalog_items", "catalog_categories", "schema_version", "deletions"}) {
+    for (const char* t :
+         {"files", "custom_columns", "catalog_custom_columns", "sale_lines", "catalog_items",
+          "catalog_categories", "schema_version", "deletions", "incarnation"}) {
         EXPECT_TRUE(contains(tables, t)) << t;
     }
     const auto indexes = schema_names(*store, "index");
@@ -35,7 +36,7 @@ TEST(Schema, CreatesTablesIndexesViewAndVersion) {
     }
     EXPECT_TRUE(contains(schema_names(*store, "view"), "sales"));
     EXPECT_EQ(query_int(*store, "SELECT version FROM schema_version"), kSchemaVersion);
-    EXPECT_EQ(kSchemaVersion, 2);
+    EXPECT_EQ(kSchemaVersion, 3);
 }
 
 TEST(Schema, PragmasAreSetOnEveryConnection) {
