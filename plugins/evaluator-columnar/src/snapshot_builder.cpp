@@ -1,0 +1,262 @@
+#include "snapshot_builder.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace sightline::evaluator_columnar {
+
+namespace sp = sightline::plugin;
+
+namespace {
+
+// The positions of the fixed sales columns in a scanned row (data.hpp).
+constexpr size_t kOrder = 0, kTimestamp = 1, kCustomer = 2, kItem = 3, kPrice = 4;
+
+constexpr size_t kMaxLines = std::numeric_limits<uint32_t>::max() - 1;
+
+std::vector<uint64_t> bitmap(const std::vector<bool>& bits, const std::vector<uint32_t>& perm) {
+    std::vector<uint64_t> words((perm.size() + 63) / 64, 0);
+    for (size_t i = 0; i < perm.size(); ++i)
+        if (bits[perm[i]]) words[i >> 6] |= uint64_t{1} << (i & 63);
+    return words;
+}
+
+template <typename T>
+std::vector<T> permuted(const std::vector<T>& values, const std::vector<uint32_t>& perm) {
+    std::vector<T> out(perm.size());
+    for (size_t i = 0; i < perm.size(); ++i) out[i] = values[perm[i]];
+    return out;
+}
+
+StringDict dictionary(const std::vector<const std::string*>& strings) {
+    StringDictWriter w;
+    for (const std::string* s : strings) w.add(*s);
+    return w.finish();
+}
+
+}  // namespace
+
+uint32_t SnapshotBuilder::Interner::code(std::string_view s) {
+    // One lookup in the common case (seen before); the key is copied only when new.
+    thread_local std::string probe;
+    probe.assign(s.data(), s.size());
+    auto found = codes.find(probe);
+    if (found != codes.end()) return found->second;
+    const auto code = static_cast<uint32_t>(strings.size());
+    auto inserted = codes.emplace(probe, code).first;
+    strings.push_back(&inserted->first);
+    return code;
+}
+
+size_t SnapshotBuilder::column_index(const sp::Column& column) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+        if (columns_[i].column.name != column.name) continue;
+        if (columns_[i].column.type != column.type)
+            throw IncompatibleColumns("custom column '" + column.name + "' changed type");
+        return i;
+    }
+    PendingColumn pending;
+    pending.column = column;
+    // Lines added before the column existed have no value in it.
+    if (column.type == sp::ValueType::string)
+        pending.codes.assign(rows(), 0);
+    else
+        pending.numbers.assign(rows(), 0);
+    pending.present.assign(rows(), false);
+    columns_.push_back(std::move(pending));
+    return columns_.size() - 1;
+}
+
+void SnapshotBuilder::add_line(uint64_t customer, int64_t ts, int64_t price, uint32_t order,
+                               uint32_t item) {
+    if (rows() >= kMaxLines) throw sp::Error("evaluator-columnar: more than 2^32 lines");
+    customer_.push_back(customer);
+    ts_.push_back(ts);
+    price_.push_back(price);
+    order_.push_back(order);
+    item_.push_back(item);
+}
+
+void SnapshotBuilder::add_snapshot(const Snapshot& old) {
+    std::vector<size_t> map;
+    for (const CustomColumn& c : old.custom) map.push_back(column_index({c.name, c.type}));
+    // Old dictionary codes -> this builder's codes, once per dictionary.
+    std::vector<uint32_t> items(old.items.size());
+    for (size_t i = 0; i < items.size(); ++i) items[i] = items_.code(old.items.at(i));
+    std::vector<std::vector<uint32_t>> dicts(old.custom.size());
+    for (size_t k = 0; k < old.custom.size(); ++k) {
+        const CustomColumn& c = old.custom[k];
+        if (!c.is_text()) continue;
+        dicts[k].resize(c.dict.size());
+        for (size_t i = 0; i < c.dict.size(); ++i)
+            dicts[k][i] = columns_[map[k]].dict.code(c.dict.at(i));
+    }
+    const size_t first = rows();
+    for (size_t c = 0; c < old.customer_count(); ++c) {
+        for (uint32_t l = old.line_start[c]; l < old.line_start[c + 1]; ++l) {
+            const uint32_t order =
+                orders_.code(old.order_ids.at(old.order_start[c] + old.order[l]));
+            add_line(old.customers[c], old.ts[l], old.price[l], order, items[old.item[l]]);
+        }
+    }
+    for (PendingColumn& p : columns_) {
+        const bool text = p.column.type == sp::ValueType::string;
+        if (text)
+            p.codes.resize(rows(), 0);
+        else
+            p.numbers.resize(rows(), 0);
+        p.present.resize(rows(), false);
+    }
+    for (size_t k = 0; k < old.custom.size(); ++k) {
+        const CustomColumn& c = old.custom[k];
+        PendingColumn& p = columns_[map[k]];
+        for (size_t l = 0; l < old.lines(); ++l) {
+            if (!c.has(l)) continue;
+            p.present[first + l] = true;
+            if (c.is_text())
+                p.codes[first + l] = dicts[k][c.codes[l]];
+            else
+                p.numbers[first + l] = c.numbers[l];
+        }
+    }
+}
+
+void SnapshotBuilder::begin_rows(const std::vector<sp::Column>& custom) {
+    row_columns_.clear();
+    for (const sp::Column& c : custom) row_columns_.push_back(column_index(c));
+}
+
+void SnapshotBuilder::add_row(const sp::Value* row) {
+    add_line(row[kCustomer].u, row[kTimestamp].i, row[kPrice].i, orders_.code(row[kOrder].s),
+             items_.code(row[kItem].s));
+    // Columns this row's layout lacks get an absent cell.
+    const size_t line = rows() - 1;
+    for (PendingColumn& p : columns_) {
+        if (p.column.type == sp::ValueType::string)
+            p.codes.push_back(0);
+        else
+            p.numbers.push_back(0);
+        p.present.push_back(false);
+    }
+    for (size_t k = 0; k < row_columns_.size(); ++k) {
+        const sp::Value& v = row[sp::sales_fixed_columns + k];
+        if (!v.present) continue;
+        PendingColumn& p = columns_[row_columns_[k]];
+        p.present[line] = true;
+        if (p.column.type == sp::ValueType::string)
+            p.codes[line] = p.dict.code(v.s);
+        else
+            p.numbers[line] = v.i;
+    }
+}
+
+void SnapshotBuilder::add_catalog(std::string_view item, std::string_view path) {
+    catalog_.emplace_back(std::string(item), paths_.code(path));
+}
+
+std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& version) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->version = version;
+    const size_t n = rows();
+
+    // Customer-major, time order within a customer; equal times keep their scan order.
+    std::vector<uint32_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+        return customer_[a] != customer_[b] ? customer_[a] < customer_[b] : ts_[a] < ts_[b];
+    });
+
+    std::vector<uint64_t> customers;
+    std::vector<uint32_t> line_start, order_start, local(n);
+    // Interned order id -> (customer position that last used it, its local code there).
+    std::vector<uint32_t> owner(orders_.strings.size(), std::numeric_limits<uint32_t>::max());
+    std::vector<uint32_t> owner_code(orders_.strings.size(), 0);
+    StringDictWriter order_ids;
+    uint32_t orders_of_customer = 0, global_orders = 0, max_orders = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const uint32_t row = perm[i];
+        if (customers.empty() || customers.back() != customer_[row]) {
+            max_orders = std::max(max_orders, orders_of_customer);
+            customers.push_back(customer_[row]);
+            line_start.push_back(static_cast<uint32_t>(i));
+            order_start.push_back(global_orders);
+            orders_of_customer = 0;
+        }
+        const auto position = static_cast<uint32_t>(customers.size() - 1);
+        const uint32_t key = order_[row];
+        if (owner[key] != position) {
+            owner[key] = position;
+            owner_code[key] = orders_of_customer++;
+            ++global_orders;
+            order_ids.add(*orders_.strings[key]);
+        }
+        local[i] = owner_code[key];
+    }
+    max_orders = std::max(max_orders, orders_of_customer);
+    line_start.push_back(static_cast<uint32_t>(n));
+    order_start.push_back(global_orders);
+
+    snap->customers = Column<uint64_t>(std::move(customers));
+    snap->line_start = Column<uint32_t>(std::move(line_start));
+    snap->order_start = Column<uint32_t>(std::move(order_start));
+    snap->max_orders = max_orders;
+    snap->ts = Column<int64_t>(permuted(ts_, perm));
+    snap->price = Column<int64_t>(permuted(price_, perm));
+    snap->order = Column<uint32_t>(std::move(local));
+    snap->item = Column<uint32_t>(permuted(item_, perm));
+    snap->items = dictionary(items_.strings);
+    snap->order_ids = order_ids.finish();
+    snap->paths = dictionary(paths_.strings);
+
+    // Catalog paths per item of the lines (items without lines are of no use), deduplicated.
+    std::vector<std::vector<uint32_t>> per_item(items_.strings.size());
+    for (const auto& [item, path] : catalog_) {
+        auto found = items_.codes.find(item);
+        if (found != items_.codes.end()) per_item[found->second].push_back(path);
+    }
+    std::vector<uint32_t> item_path_start{0}, item_paths;
+    for (auto& paths : per_item) {
+        std::sort(paths.begin(), paths.end());
+        paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+        item_paths.insert(item_paths.end(), paths.begin(), paths.end());
+        item_path_start.push_back(static_cast<uint32_t>(item_paths.size()));
+    }
+    snap->item_path_start = Column<uint32_t>(std::move(item_path_start));
+    snap->item_paths = Column<uint32_t>(std::move(item_paths));
+
+    for (PendingColumn& p : columns_) {
+        CustomColumn c;
+        c.name = p.column.name;
+        c.type = p.column.type;
+        if (c.is_text()) {
+            c.codes = Column<uint32_t>(permuted(p.codes, perm));
+            c.dict = dictionary(p.dict.strings);
+        } else {
+            c.numbers = Column<int64_t>(permuted(p.numbers, perm));
+        }
+        c.present = Column<uint64_t>(bitmap(p.present, perm));
+        snap->custom.push_back(std::move(c));
+    }
+    return snap;
+}
+
+size_t Snapshot::memory_bytes() const {
+    size_t bytes = buffer_bytes + customers.owned_bytes() + line_start.owned_bytes() +
+                   order_start.owned_bytes() + ts.owned_bytes() + price.owned_bytes() +
+                   order.owned_bytes() + item.owned_bytes() + items.owned_bytes() +
+                   order_ids.owned_bytes() + paths.owned_bytes() + item_path_start.owned_bytes() +
+                   item_paths.owned_bytes();
+    for (const CustomColumn& c : custom)
+        bytes += c.codes.owned_bytes() + c.dict.owned_bytes() + c.numbers.owned_bytes() +
+                 c.present.owned_bytes();
+    return bytes;
+}
+
+const CustomColumn* Snapshot::column(const std::string& name) const {
+    for (const CustomColumn& c : custom)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+}  // namespace sightline::evaluator_columnar

@@ -1,0 +1,67 @@
+// Builds a Snapshot from scanned sales rows (and, to extend one, from an older snapshot's lines
+// plus the rows a later load added), and the catalog. Rows arrive in any order; finish() sorts
+// them by (customer, time) and numbers each customer's orders by first line.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sightline/plugin/target.hpp"
+#include "snapshot.hpp"
+
+namespace sightline::evaluator_columnar {
+
+// Thrown when rows cannot be merged into what is held (a custom column changed type): the
+// caller rebuilds from a full scan.
+struct IncompatibleColumns : plugin::Error {
+    using plugin::Error::Error;
+};
+
+class SnapshotBuilder {
+public:
+    SnapshotBuilder() = default;
+
+    // Every line of a snapshot (an older version being extended), with its custom columns.
+    void add_snapshot(const Snapshot& old);
+    // The custom columns of the rows that follow (SalesScan::custom or custom_columns()).
+    void begin_rows(const std::vector<plugin::Column>& custom);
+    // One scanned row: the fixed sales columns, then the custom columns of begin_rows().
+    void add_row(const plugin::Value* row);
+    // One (item, category path) pair of the catalog.
+    void add_catalog(std::string_view item, std::string_view path);
+
+    size_t rows() const { return customer_.size(); }
+    std::shared_ptr<const Snapshot> finish(const plugin::DataVersion& version);
+
+private:
+    // Strings numbered in order of first sight.
+    struct Interner {
+        std::unordered_map<std::string, uint32_t> codes;
+        std::vector<const std::string*> strings;
+        uint32_t code(std::string_view s);
+    };
+    struct PendingColumn {
+        plugin::Column column;
+        Interner dict;
+        std::vector<uint32_t> codes;
+        std::vector<int64_t> numbers;
+        std::vector<bool> present;
+    };
+
+    size_t column_index(const plugin::Column& column);
+    void add_line(uint64_t customer, int64_t ts, int64_t price, uint32_t order, uint32_t item);
+
+    std::vector<uint64_t> customer_;
+    std::vector<int64_t> ts_, price_;
+    std::vector<uint32_t> order_, item_;  // interned order id and item
+    Interner orders_, items_, paths_;
+    std::vector<PendingColumn> columns_;
+    std::vector<size_t> row_columns_;                        // begin_rows() layout -> columns_
+    std::vector<std::pair<std::string, uint32_t>> catalog_;  // (item, path code)
+};
+
+}  // namespace sightline::evaluator_columnar
