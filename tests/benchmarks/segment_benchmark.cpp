@@ -1,8 +1,11 @@
-// sightline_segment_benchmark: evaluator-sql against a hand-written, indexed SQL query computing
-// the same set, on the same database in the same run, for 10 representative definitions on a
-// generated tenant of 1M lines (SQLite, and PostgreSQL when a DSN is given). Also times
-// evaluator-memory for information. Each pair's results are compared id for id: a hand-written
-// query that computed something else would make the ratio meaningless. See docs/benchmarks.md.
+// sightline_segment_benchmark: evaluator-columnar and evaluator-sql side by side, and
+// evaluator-sql against a hand-written, indexed SQL query computing the same set, on the same
+// database in the same run, for 10 representative definitions on a generated tenant of 1M lines
+// (SQLite, and PostgreSQL when a DSN is given). Also times evaluator-memory for information, and
+// evaluator-columnar's snapshot: built from scratch against the plain scan it reads, and opened
+// from its file by a fresh runtime. Every result is compared id for id: a faster answer that
+// computed something else would make the ratio meaningless. See docs/benchmarks.md.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
@@ -212,6 +215,7 @@ public:
         plugin::EvaluationRequest request;
         request.rule = &parsed.definition->rule;
         request.as_of_us = kBaseUs;
+        request.tenant = "bench";
         Timed out;
         for (int r = 0; r < runs; ++r) {
             const auto started = Clock::now();
@@ -227,11 +231,39 @@ private:
     core::Runtime runtime_;
 };
 
+struct SnapshotTimes {
+    double scan_ms = 0;   // one plain scan of every line (what a build reads)
+    double build_ms = 0;  // evaluator-columnar's first answer: build from scratch, then one rule
+    double open_ms = 0;   // a new runtime's first answer: open the file, then one rule
+};
+
+// The snapshot's costs, each measured as "first answer minus a warm answer" of one cheap rule,
+// so that the rule's own time is not counted.
+SnapshotTimes snapshot_times(Target& target, plugin::TenantStore& store, const std::string& profile,
+                             const std::string& plugin_dir) {
+    const Case cheap{"cheap", R"({"lifecycle":"active"})", "", "", {}, {}};
+    SnapshotTimes t;
+    auto started = Clock::now();
+    plugin::SalesScan scan;
+    uint64_t lines = 0;
+    store.scan_sales_after(0, scan, [&](const plugin::Value*) { ++lines; });
+    t.scan_ms = ms_since(started);
+    const double first = target.evaluator(store, "evaluator-columnar", cheap, 1).ms[0];
+    const double warm = target.evaluator(store, "evaluator-columnar", cheap, 1).ms[0];
+    t.build_ms = first - warm;
+    Target fresh("again", profile, plugin_dir);
+    auto again = fresh.runtime().target().open("bench");
+    t.open_ms = fresh.evaluator(*again, "evaluator-columnar", cheap, 1).ms[0] - warm;
+    std::cerr << "  scanned " << with_commas(lines) << " lines\n";
+    return t;
+}
+
 std::string profile_text(const Workspace& w, const std::string& target_yaml) {
     return "version: 1\nstate_dir: " + yaml_quote((w.root() / "state").string()) +
            "\nlog: {level: warn}\narchive: {plugin: archive-fs, config: {root: " +
            yaml_quote((w.root() / "archive").string()) + "}}\ntarget: " + target_yaml +
-           "\nevaluators: [{plugin: evaluator-sql}, {plugin: evaluator-memory}]\n"
+           "\nevaluators: [{plugin: evaluator-columnar}, {plugin: evaluator-sql}, "
+           "{plugin: evaluator-memory}]\n"
            "tenants: [{id: bench}]\n";
 }
 
@@ -254,7 +286,8 @@ int main(int argc, char** argv) {
     using namespace sightline::bench;
     namespace po = boost::program_options;
     po::options_description options(
-        "sightline_segment_benchmark: evaluator-sql against hand-written SQL (docs/benchmarks.md)");
+        "sightline_segment_benchmark: evaluator-columnar and evaluator-sql side by side, and "
+        "evaluator-sql against hand-written SQL (docs/benchmarks.md)");
     options.add_options()("help", "this help")(
         "lines", po::value<uint64_t>()->default_value(1'000'000), "approximate sales lines")(
         "runs", po::value<int>()->default_value(5), "timed runs per query (median reported)")(
@@ -306,8 +339,9 @@ int main(int argc, char** argv) {
                 {"PostgreSQL", "{plugin: target-postgres, config: {admin_dsn: " + yaml_quote(dsn) +
                                    ", database_prefix: " + prefix + "}}"});
 
-        std::cout << "# evaluator-sql against hand-written SQL, " << runs
-                  << " runs each (median ms); machine: " << cpu_model() << ", " << utc_now()
+        std::cout << "# evaluator-columnar and evaluator-sql, and evaluator-sql against "
+                     "hand-written SQL, "
+                  << runs << " runs each (median ms); machine: " << cpu_model() << ", " << utc_now()
                   << "\n";
         for (const auto& [name, yaml] : targets) {
             const fs::path profile = w.root() / (name + ".yaml");
@@ -317,33 +351,51 @@ int main(int argc, char** argv) {
             load(target.runtime(), w.root() / "catalog.csv");
             load(target.runtime(), w.root() / "sales.csv");
             auto store = target.runtime().target().open("bench");
-            std::cout << "\n## " << name << "\n\n| definition | ids | evaluator-sql ms | "
-                      << "hand-written ms | ratio |"
+            const SnapshotTimes snap = snapshot_times(target, *store, profile.string(), plugin_dir);
+            std::cout << "\n## " << name << "\n\nevaluator-columnar snapshot: plain scan "
+                      << fmt("%.0f", snap.scan_ms) << " ms, built from scratch "
+                      << fmt("%.0f", snap.build_ms) << " ms (ratio "
+                      << fmt("%.2f", snap.build_ms / snap.scan_ms) << ", target 1.2), opened from "
+                      << "its file by a new runtime " << fmt("%.1f", snap.open_ms)
+                      << " ms (target 50)\n\n| definition | ids | evaluator-columnar ms | "
+                      << "evaluator-sql ms | sql / columnar | hand-written ms | sql / hand |"
                       << (vm.count("memory") ? " evaluator-memory ms |" : "")
-                      << "\n|---|---:|---:|---:|---:|" << (vm.count("memory") ? "---:|" : "")
-                      << "\n";
+                      << "\n|---|---:|---:|---:|---:|---:|---:|"
+                      << (vm.count("memory") ? "---:|" : "") << "\n";
             double worst = 0;
+            std::vector<double> columnar_medians, sql_medians;
             for (const auto& c : cases()) {
                 // Alternate which goes first so that neither always gets the warmer cache.
                 Timed hand = target.hand_written(*store, c, 1);
                 Timed sql = target.evaluator(*store, "evaluator-sql", c, 1);
+                Timed col = target.evaluator(*store, "evaluator-columnar", c, 1);
                 hand.ms.clear();
                 sql.ms.clear();
+                col.ms.clear();
                 for (int r = 0; r < runs; ++r) {
                     auto h = target.hand_written(*store, c, 1);
                     auto s = target.evaluator(*store, "evaluator-sql", c, 1);
+                    auto k = target.evaluator(*store, "evaluator-columnar", c, 1);
                     hand.ms.push_back(h.ms[0]);
                     sql.ms.push_back(s.ms[0]);
+                    col.ms.push_back(k.ms[0]);
                 }
                 if (hand.ids != sql.ids)
                     throw BenchError(name + ": '" + c.name + "': the hand-written query gives " +
                                      std::to_string(hand.ids.size()) + " ids, evaluator-sql " +
                                      std::to_string(sql.ids.size()) + ": they must agree");
+                if (col.ids != sql.ids)
+                    throw BenchError(name + ": '" + c.name + "': evaluator-columnar gives " +
+                                     std::to_string(col.ids.size()) + " ids, evaluator-sql " +
+                                     std::to_string(sql.ids.size()) + ": they must agree");
                 const double ratio = median(sql.ms) / median(hand.ms);
                 worst = std::max(worst, ratio);
+                columnar_medians.push_back(median(col.ms));
+                sql_medians.push_back(median(sql.ms));
                 std::cout << "| " << c.name << " | " << with_commas(sql.ids.size()) << " | "
-                          << fmt("%.1f", median(sql.ms)) << " | " << fmt("%.1f", median(hand.ms))
-                          << " | " << fmt("%.2f", ratio) << " |";
+                          << fmt("%.1f", median(col.ms)) << " | " << fmt("%.1f", median(sql.ms))
+                          << " | " << fmt("%.0f", median(sql.ms) / median(col.ms)) << " | "
+                          << fmt("%.1f", median(hand.ms)) << " | " << fmt("%.2f", ratio) << " |";
                 if (vm.count("memory")) {
                     auto m = target.evaluator(*store, "evaluator-memory", c, 1);
                     if (m.ids != sql.ids)
@@ -352,7 +404,22 @@ int main(int argc, char** argv) {
                 }
                 std::cout << "\n" << std::flush;
             }
-            std::cout << "\nworst ratio on " << name << ": " << fmt("%.2f", worst)
+            const double col_median = median(columnar_medians), sql_median = median(sql_medians);
+            const double col_worst =
+                *std::max_element(columnar_medians.begin(), columnar_medians.end());
+            const double wanted_speedup = name == "SQLite" ? 20 : 10;
+            std::cout << "\nevaluator-columnar on " << name << ": median "
+                      << fmt("%.1f", col_median)
+                      << " ms (target 30: " << (col_median <= 30 ? "PASS" : "MISS") << "), worst "
+                      << fmt("%.1f", col_worst)
+                      << " ms (target 100: " << (col_worst <= 100 ? "PASS" : "MISS") << "), "
+                      << fmt("%.0f", sql_median / col_median)
+                      << "x faster than evaluator-sql by medians (target "
+                      << fmt("%.0f", wanted_speedup)
+                      << "x: " << (sql_median / col_median >= wanted_speedup ? "PASS" : "MISS")
+                      << ")\n";
+            std::cout << "worst evaluator-sql / hand-written ratio on " << name << ": "
+                      << fmt("%.2f", worst)
                       << (worst <= 1.2 ? " (target 1.2: met)" : " (target 1.2: MISSED)") << "\n";
             store.reset();
             if (name == "PostgreSQL") target.runtime().target().drop("bench");
