@@ -76,6 +76,12 @@ const char* sql_type(ValueType type) {
 }
 
 std::vector<std::string> migration_statements(const Dialect& dialect, int version) {
+    if (version == 2) {
+        // Plugin API 1.5: the incarnation of data_version(), one row that migrate() fills with a
+        // random id when it runs this step (a new database, or once after an upgrade).
+        return {"CREATE TABLE incarnation (id text NOT NULL)" +
+                dialect.small_table_clause(nullptr)};
+    }
     if (version != 1) throw Error("no migration step to schema version " + std::to_string(version));
     std::vector<std::string> out = {
         "CREATE TABLE schema_version (version integer NOT NULL)" +

@@ -11,7 +11,8 @@
 
 namespace sightline::target_pg {
 
-constexpr int kSchemaVersion = 1;
+// 1: the initial layout; 2: the incarnation table of data versions (plugin API 1.5).
+constexpr int kSchemaVersion = 2;
 
 // The key of the transaction-level advisory lock that serializes a tenant's writers (loads,
 // deletions, migrations). Advisory locks are per database, so tenants never contend.
@@ -21,7 +22,8 @@ constexpr long long kWriterLockKey = 0x5349474854;  // "SIGHT"
 const char* sql_type(sightline::plugin::ValueType type);
 
 // The statements of migration step `version` (1-based): version 1 creates every table, the
-// sale_lines indexes and the sales view.
+// sale_lines indexes and the sales view; version 2 the incarnation table (migrate() then inserts
+// its row, a random id made by the plugin: no server function needed on any dialect).
 std::vector<std::string> migration_statements(const Dialect& dialect, int version);
 
 std::string create_sale_lines_table(const Dialect& dialect, const std::string& table,

@@ -3,6 +3,7 @@
 #include <pqxx/transaction>
 
 #include "ddl.hpp"
+#include "secrets.hpp"
 #include "sightline/plugin/api.hpp"
 
 namespace sightline::target_pg {
@@ -50,6 +51,12 @@ void migrate(Connection& connection, const Dialect& dialect) {
     if (version == kSchemaVersion) return;
     for (int step = version + 1; step <= kSchemaVersion; ++step) {
         for (const auto& statement : migration_statements(dialect, step)) tx.exec(statement);
+        if (step == 2) {
+            // 128 random bits from the kernel: a database created anew (after a drop) never
+            // repeats an earlier incarnation.
+            tx.exec_params("INSERT INTO incarnation (id) VALUES ($1)",
+                           random_password().substr(0, 32));
+        }
     }
     tx.exec("DELETE FROM schema_version");
     tx.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(kSchemaVersion) + ")");

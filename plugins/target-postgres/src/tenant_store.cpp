@@ -3,6 +3,8 @@
 #include <pqxx/transaction>
 
 #include "custom_columns.hpp"
+#include "data_version.hpp"
+#include "ddl.hpp"
 #include "files_table.hpp"
 #include "load_base.hpp"
 #include "sightline/plugin/api.hpp"
@@ -57,6 +59,9 @@ void PgTenantStore::record(const FileRecord& record) {
     check_idle("record()");
     try {
         pqxx::work tx(*connection_);
+        // The writer lock, as loads take it: files ids must follow commit order (data_version's
+        // mark), and a record() that drew its id while a load was open would commit first.
+        tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLockKey) + ")");
         insert_file(tx, record);
         tx.commit();
     } catch (...) {
@@ -105,16 +110,34 @@ std::vector<Column> PgTenantStore::custom_columns() {
 }
 
 void PgTenantStore::scan_sales(const std::function<void(const Value* row)>& fn) {
-    check_idle("scan_sales()");
+    scan_lines("scan_sales()", 0, nullptr, fn);
+}
+
+void PgTenantStore::scan_sales_after(uint64_t mark, sightline::plugin::SalesScan& out,
+                                     const std::function<void(const Value* row)>& fn) {
+    scan_lines("scan_sales_after()", mark, &out, fn);
+}
+
+void PgTenantStore::scan_lines(const char* what, uint64_t after_mark,
+                               sightline::plugin::SalesScan* out,
+                               const std::function<void(const Value* row)>& fn) {
+    check_idle(what);
     std::exception_ptr callback_failure;
     try {
-        // One snapshot for the column list and the rows; a cursor keeps memory flat.
+        // One snapshot (repeatable read) for the version, the column list and the rows; a cursor
+        // keeps memory flat.
         ReadTransaction tx(*connection_);
-        const std::vector<Column> custom = read_custom_columns(tx, kSalesColumns);
+        if (out) out->version = read_data_version(tx);
+        std::vector<Column> own_custom;
+        std::vector<Column>& custom = out ? out->custom : own_custom;
+        custom = read_custom_columns(tx, kSalesColumns);
         std::string sql = "SELECT order_id, ts, customer, item, price, quantity";
         for (const auto& column : custom) sql += ", " + quote_identifier(column.name);
-        tx.exec("DECLARE sightline_scan NO SCROLL CURSOR FOR " + sql +
-                " FROM sale_lines ORDER BY id");
+        sql += " FROM sale_lines";
+        // A number, not text: nothing from outside reaches the statement. Mark 0 keeps the
+        // plain full scan.
+        if (after_mark > 0) sql += " WHERE file_id > " + std::to_string(after_mark);
+        tx.exec("DECLARE sightline_scan NO SCROLL CURSOR FOR " + sql + " ORDER BY id");
 
         std::vector<Value> row(sightline::plugin::sales_fixed_columns + custom.size());
         for (;;) {
@@ -159,10 +182,61 @@ void PgTenantStore::scan_sales(const std::function<void(const Value* row)>& fn) 
             if (callback_failure) break;
         }
     } catch (...) {
-        rethrow_as_error("scan_sales() in the " + connection_->label() + " database");
+        rethrow_as_error(std::string(what) + " in the " + connection_->label() + " database");
     }
     // The caller's own exception goes back to it unchanged.
     if (callback_failure) std::rethrow_exception(callback_failure);
+}
+
+sightline::plugin::DataVersion PgTenantStore::data_version() {
+    check_idle("data_version()");
+    try {
+        ReadTransaction tx(*connection_);
+        return read_data_version(tx);
+    } catch (...) {
+        rethrow_as_error("data_version() in the " + connection_->label() + " database");
+    }
+}
+
+void PgTenantStore::scan_catalog(
+    const std::function<void(std::string_view item, std::string_view path)>& fn) {
+    check_idle("scan_catalog()");
+    std::exception_ptr callback_failure;
+    try {
+        ReadTransaction tx(*connection_);
+        tx.exec(
+            "DECLARE sightline_catalog NO SCROLL CURSOR FOR "
+            "SELECT item, path FROM catalog_categories");
+        for (;;) {
+            const pqxx::result batch = tx.exec("FETCH 10000 FROM sightline_catalog");
+            if (batch.empty()) break;
+            for (const auto& r : batch) {
+                try {
+                    fn(std::string_view(r[0].c_str(), r[0].size()),
+                       std::string_view(r[1].c_str(), r[1].size()));
+                } catch (...) {
+                    callback_failure = std::current_exception();
+                    break;
+                }
+            }
+            if (callback_failure) break;
+        }
+    } catch (...) {
+        rethrow_as_error("scan_catalog() in the " + connection_->label() + " database");
+    }
+    if (callback_failure) std::rethrow_exception(callback_failure);
+}
+
+void PgTenantStore::check() {
+    check_idle("check()");
+    try {
+        // One round trip, as the tenant's role, in its database: the server is up, the login
+        // works and the database accepts queries.
+        pqxx::nontransaction tx(*connection_);
+        tx.exec("SELECT 1");
+    } catch (...) {
+        rethrow_as_error("the " + connection_->label() + " database does not answer");
+    }
 }
 
 }  // namespace sightline::target_pg

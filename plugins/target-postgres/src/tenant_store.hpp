@@ -31,12 +31,24 @@ public:
         const sightline::plugin::DeletionRequest& request) override;
     std::vector<sightline::plugin::DeletionRecord> deletions() override;
     bool alive() override;
+    // API 1.5.
+    sightline::plugin::DataVersion data_version() override;
+    void scan_sales_after(
+        uint64_t mark, sightline::plugin::SalesScan& out,
+        const std::function<void(const sightline::plugin::Value* row)>& fn) override;
+    void scan_catalog(
+        const std::function<void(std::string_view item, std::string_view path)>& fn) override;
+    void check() override;
 
     Connection& connection() { return *connection_; }
 
 private:
     // Throws unless the connection is free for a new transaction.
     void check_idle(const char* what) const;
+    // scan_sales() (out null) and scan_sales_after(): with out, the version and the custom
+    // columns are read first, in the same snapshot as the lines of files after after_mark.
+    void scan_lines(const char* what, uint64_t after_mark, sightline::plugin::SalesScan* out,
+                    const std::function<void(const sightline::plugin::Value* row)>& fn);
 
     std::shared_ptr<Connection> connection_;
     const Dialect& dialect_;

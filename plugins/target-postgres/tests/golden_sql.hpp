@@ -26,6 +26,7 @@ inline std::string render_golden_sql(const Dialect& dialect) {
         for (const auto& statement : statements) out += statement + ";\n";
     };
     section("schema version 1", migration_statements(dialect, 1));
+    section("schema version 2", migration_statements(dialect, 2));
     const std::vector<sp::Column> custom = {{"s_channel", sp::ValueType::string},
                                             {"i_units", sp::ValueType::int64},
                                             {"f_discount", sp::ValueType::decimal},
