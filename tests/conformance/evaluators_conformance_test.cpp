@@ -1,5 +1,6 @@
 // The SDK's evaluator conformance suite against the bundled evaluators (evaluator-memory, the
-// reference written from the spec, and evaluator-sql) on every bundled database target:
+// reference written from the spec, evaluator-sql and evaluator-columnar) on every bundled
+// database target:
 // target-sqlite always, target-postgres when SIGHTLINE_POSTGRES_DSN names an administrative
 // connection, target-greenplum when SIGHTLINE_GREENPLUM_DSN does. An evaluator whose module is not
 // in the build's plugin folder has its cases skipped with the reason.
@@ -17,7 +18,7 @@ namespace {
 using sightline::testing::EvaluatorConformance;
 using sightline::testing::EvaluatorUnderTest;
 
-const char* const kEvaluators[] = {"evaluator-sql", "evaluator-memory"};
+const char* const kEvaluators[] = {"evaluator-sql", "evaluator-memory", "evaluator-columnar"};
 
 bool built(const std::string& plugin) {
     return std::filesystem::exists(std::string(SIGHTLINE_BUILD_PLUGIN_DIR) + "/sightline-" +

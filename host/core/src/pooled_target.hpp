@@ -19,7 +19,7 @@ public:
 
     std::string dialect() const override { return inner_.dialect(); }
     std::unique_ptr<plugin::TenantStore> open(const std::string& tenant) override {
-        return pool_.open(inner_, tenant, /*check_alive=*/api_minor_ >= 4);
+        return pool_.open(inner_, tenant, api_minor_);
     }
     // No store of the tenant may be open: the idle ones are closed first. The drop's own admin
     // connection counts against the budget.

@@ -120,7 +120,7 @@ struct Lease {
     const plugin::Target* target;
     std::string tenant;
     std::unique_ptr<plugin::TenantStore> store;
-    bool check_alive = false;  // the plugin has alive() (API 1.4)
+    uint32_t api_minor = 0;  // of the plugin: its store has the methods up to this minor
     bool broken = false;
 
     ~Lease() {
@@ -196,8 +196,51 @@ public:
     }
     // API 1.4: an older plugin's store has no such slot; it is taken as alive.
     bool alive() override {
-        return !lease_->check_alive ||
+        return lease_->api_minor < 4 ||
                lease_->call([](plugin::TenantStore& s) { return s.alive(); });
+    }
+
+    // API 1.5. An older plugin's store has no such slots: the answers of a target that cannot
+    // tell versions apart, so that callers need no check of their own.
+    // Unknown: nothing may be kept across calls.
+    plugin::DataVersion data_version() override {
+        if (lease_->api_minor < 5) return {};
+        return lease_->call([](plugin::TenantStore& s) { return s.data_version(); });
+    }
+    // From 0, every line with an unknown version; later marks exist only for known versions.
+    void scan_sales_after(uint64_t mark, plugin::SalesScan& out,
+                          const std::function<void(const plugin::Value* row)>& fn) override {
+        if (lease_->api_minor >= 5) {
+            lease_->call([&](plugin::TenantStore& s) { s.scan_sales_after(mark, out, fn); });
+            return;
+        }
+        if (mark > 0) {
+            throw plugin::Error(
+                "this target plugin predates plugin API 1.5: it cannot scan "
+                "lines after a mark (its data versions are unknown)");
+        }
+        // The columns and the lines come from two reads here, not one snapshot; a caller cannot
+        // keep the result anyway (the version is unknown).
+        out.version = {};
+        out.custom = custom_columns();
+        scan_sales(fn);
+    }
+    void scan_catalog(
+        const std::function<void(std::string_view item, std::string_view path)>& fn) override {
+        if (lease_->api_minor < 5) {
+            throw plugin::Error(
+                "this target plugin predates plugin API 1.5: it cannot read "
+                "the catalog for an evaluator (rebuild it against 1.5)");
+        }
+        lease_->call([&](plugin::TenantStore& s) { s.scan_catalog(fn); });
+    }
+    // An older plugin: a call that reaches its storage without SQL from the host.
+    void check() override {
+        if (lease_->api_minor < 5) {
+            custom_columns();
+            return;
+        }
+        lease_->call([](plugin::TenantStore& s) { s.check(); });
     }
 
 private:
@@ -246,7 +289,9 @@ TargetConnections StorePool::budget() const {
 }
 
 std::unique_ptr<plugin::TenantStore> StorePool::open(plugin::Target& target,
-                                                     const std::string& tenant, bool check_alive) {
+                                                     const std::string& tenant,
+                                                     uint32_t api_minor) {
+    const bool check_alive = api_minor >= 4;
     std::unique_ptr<plugin::TenantStore> victim;
     std::unique_ptr<plugin::TenantStore> store = shared_->acquire(&target, &tenant, victim);
     // From here the slot is ours: every way out gives it back.
@@ -271,7 +316,7 @@ std::unique_ptr<plugin::TenantStore> StorePool::open(plugin::Target& target,
     lease->target = &target;
     lease->tenant = tenant;
     lease->store = std::move(store);
-    lease->check_alive = check_alive;
+    lease->api_minor = api_minor;
     return std::make_unique<PooledStore>(std::move(lease));
 }
 

@@ -12,6 +12,8 @@
 //   back, then fails with TargetBusy (transient: loads are retried, the API answers 503).
 // - An idle store is asked alive() (plugin API 1.4) before it is handed out again; a dead one is
 //   closed and replaced. A store whose call threw is closed rather than kept.
+// - The stores handed out speak the whole current TenantStore API whatever the plugin's minor:
+//   methods the plugin predates get the answers of an older target (unknown data versions).
 #pragma once
 
 #include <chrono>
@@ -45,10 +47,13 @@ public:
     TargetConnections budget() const;
 
     // A store of the tenant in target, back in the pool when the returned object and any
-    // LoadTransaction it began are destroyed. check_alive: the target's plugin has alive()
-    // (API 1.4). Throws TargetBusy, or what target.open() throws.
+    // LoadTransaction it began are destroyed. api_minor: the minor of the plugin API the
+    // target's plugin was built against; the store never calls a method added after it (alive()
+    // from 1.4; data_version(), scan_sales_after(), scan_catalog() and check() from 1.5, which
+    // an older plugin's store answers as documented in store_pool.cpp). Throws TargetBusy, or
+    // what target.open() throws.
     std::unique_ptr<plugin::TenantStore> open(plugin::Target& target, const std::string& tenant,
-                                              bool check_alive);
+                                              uint32_t api_minor);
     // Runs fn while holding one connection of the budget without a store (a target's admin
     // connection, e.g. to drop a database). Throws TargetBusy.
     void with_connection(const std::function<void()>& fn);
