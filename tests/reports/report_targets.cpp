@@ -3,6 +3,9 @@
 #include <stdlib.h>
 
 #include <random>
+#include <sstream>
+
+#include "sightline/core/evaluator_choice.hpp"
 
 namespace sightline::reporttest {
 
@@ -25,6 +28,14 @@ std::vector<TargetCase> target_cases() {
             TargetCase{"greenplum", "SIGHTLINE_GREENPLUM_DSN", "target-greenplum"}};
 }
 
+std::vector<std::string> evaluator_ids() {
+    std::vector<std::string> out;
+    std::istringstream list(SIGHTLINE_REPORT_EVALUATORS);
+    for (std::string id; std::getline(list, id, ',');)
+        if (!id.empty()) out.push_back(id);
+    return out;
+}
+
 void ReportTarget::SetUp() {
     const TargetCase& c = GetParam();
     std::string target = "{plugin: target-sqlite, config: {dir: \"{dir}/db\"}}";
@@ -36,16 +47,22 @@ void ReportTarget::SetUp() {
         target = "{plugin: " + c.plugin + ", config: {admin_dsn: " + yaml_quoted(dsn) +
                  ", database_prefix: " + prefix_ + "}}";
     }
+    std::string evaluators;
+    for (const std::string& id : evaluator_ids())
+        evaluators += (evaluators.empty() ? "{plugin: " : ", {plugin: ") + id + "}";
     harness_ = std::make_unique<testing::Harness>(
         "version: 1\n"
         "state_dir: \"{dir}/state\"\n"
         "archive: {plugin: archive-fs, config: {root: \"{dir}/archive\"}}\n"
         "target: " +
-            target + "\ntenants: [{id: t1}]\n",
+            target + "\nevaluators: [" + evaluators + "]\ntenants: [{id: t1}]\n",
         std::vector<std::string>{SIGHTLINE_BUILD_PLUGIN_DIR});
+    runtime_ = std::make_unique<core::Runtime>(harness_->dir() + "/profile.yaml",
+                                               SIGHTLINE_BUILD_PLUGIN_DIR);
 }
 
 void ReportTarget::TearDown() {
+    runtime_.reset();
     if (!harness_ || prefix_.empty()) return;
     try {
         harness_->target().drop("t1");
@@ -63,10 +80,13 @@ void ReportTarget::load(const std::string& catalog_csv, const std::string& sales
 
 std::unique_ptr<plugin::TenantStore> ReportTarget::store() { return harness_->target().open("t1"); }
 
-std::vector<std::string> ReportTarget::dialects() {
-    const std::string own = harness_->target().dialect();
-    if (own == "postgresql") return {own, "greenplum"};
-    return {own};
+nlohmann::json ReportTarget::run(const std::string& evaluator, const std::string& name,
+                                 const core::report::Request& request) {
+    plugin::Target& target = runtime_->target();
+    auto store = target.open("t1");
+    const core::ChosenEvaluator chosen = core::choose_evaluator(
+        *runtime_, evaluator, target.dialect(), "t1", *store, core::EvaluatorPurpose::reports);
+    return core::report::run(*chosen.evaluator, *store, "t1", name, request);
 }
 
 }  // namespace sightline::reporttest

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <regex>
 
+#include "sightline/core/evaluator_choice.hpp"
+#include "sightline/core/segment_service.hpp"
 #include "sightline/core/timestamp.hpp"
 
 namespace sightline::http {
@@ -97,9 +99,16 @@ nlohmann::json serve_report(core::Runtime& runtime, const std::string& tenant,
     auto store = target.open(tenant);
     nlohmann::json out;
     try {
-        out = core::report::run(*store, target.dialect(), name, request);
+        // The first evaluator of the profile that computes reports for this tenant's target and
+        // does not decline the tenant; none is a server-side condition, as for segments: 503.
+        const core::ChosenEvaluator chosen = core::choose_evaluator(
+            runtime, "", target.dialect(), tenant, *store, core::EvaluatorPurpose::reports);
+        out = core::report::run(*chosen.evaluator, *store, tenant, name, request);
     } catch (const std::invalid_argument& e) {
         throw ApiError(400, "invalid_report_request", e.what());
+    } catch (const core::SegmentError& e) {
+        if (e.code() != "no_evaluator") throw;
+        throw ApiError(503, "no_evaluator", e.what());
     }
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - started)

@@ -1,6 +1,7 @@
 #include "memory_evaluator.hpp"
 
 #include "evaluation.hpp"
+#include "report_totals.hpp"
 
 namespace sightline::evaluator_memory {
 
@@ -12,6 +13,11 @@ plugin::EvaluationResult MemoryEvaluator::evaluate(const plugin::EvaluationReque
                                                    plugin::TenantStore& store) {
     if (!request.rule) throw plugin::Error("evaluator-memory: the request has no rule");
     return evaluate_segment(request, store);
+}
+
+plugin::report::Totals MemoryEvaluator::report_totals(const plugin::report::Request& request,
+                                                      plugin::TenantStore& store) {
+    return compute_report_totals(request, store);
 }
 
 }  // namespace sightline::evaluator_memory

@@ -16,6 +16,10 @@ public:
     // Stateless: safe from several threads at once, each with its own store.
     plugin::EvaluationResult evaluate(const plugin::EvaluationRequest& request,
                                       plugin::TenantStore& store) override;
+    // Report totals straight from the lines (report_totals.hpp): the oracle of the reports.
+    bool computes_reports() const override { return true; }
+    plugin::report::Totals report_totals(const plugin::report::Request& request,
+                                         plugin::TenantStore& store) override;
 };
 
 }  // namespace sightline::evaluator_memory

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "dialect_probe.hpp"
+#include "report_totals.hpp"
 #include "sql_compiler.hpp"
 
 namespace sightline::evaluator_sql {
@@ -37,6 +38,11 @@ plugin::EvaluationResult SqlEvaluator::evaluate(const plugin::EvaluationRequest&
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     }
     return result;
+}
+
+plugin::report::Totals SqlEvaluator::report_totals(const plugin::report::Request& request,
+                                                   plugin::TenantStore& store) {
+    return compute_report_totals(request, store, detect_dialect(store));
 }
 
 }  // namespace sightline::evaluator_sql

@@ -1,8 +1,9 @@
 // Reports per tenant over a date range (docs/reports.md): revenue and orders per period, average
 // order value, lifecycle stages and their transitions, top items and categories, returns share.
-// The queries run in the target's own SQL dialect against its stored tables; every value is a
-// bound parameter, and every division happens here on exact integers, so that every target gives
-// the same JSON for the same data.
+// The evaluator computes exact totals (Evaluator::report_totals, API 1.5: sums and counts per
+// day, item, category and lifecycle transition); this module holds the one copy of the periods,
+// divisions, rounding, ranking and JSON, so that every evaluator on every target gives the same
+// JSON for the same data. No SQL here: the host never reads a target's tables.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sightline/plugin/evaluator.hpp"
 #include "sightline/plugin/target.hpp"
 
 namespace sightline::core::report {
@@ -27,10 +29,17 @@ struct Request {
 // ("summary" = all of them in one object), in this order.
 const std::vector<std::string>& names();
 
-// Runs one report. Throws std::invalid_argument for an unknown name or a bad request (see
-// validate()), and plugin::Error when the target fails.
-nlohmann::json run(plugin::TenantStore& store, const std::string& dialect, const std::string& name,
-                   const Request& request);
+// Runs one report: asks the evaluator (one that computes_reports(), chosen by the caller, e.g.
+// with core::choose_evaluator(..., EvaluatorPurpose::reports)) for exactly the totals the report
+// needs, in one report_totals() call, and shapes them. Throws std::invalid_argument for an
+// unknown name or a bad request (see validate()), and plugin::Error when the evaluator or the
+// target fails or the evaluator's totals are malformed (a day outside the range, say).
+nlohmann::json run(plugin::Evaluator& evaluator, plugin::TenantStore& store,
+                   const std::string& tenant, const std::string& name, const Request& request);
+
+// The plugin::report::Part bits a report needs ("summary": all of them). Throws
+// std::invalid_argument for an unknown name.
+uint32_t parts_of(const std::string& name);
 
 // Throws std::invalid_argument unless the request is valid: 0001-01-01 <= from < to <=
 // 10000-01-01, at most 1,100 periods of the granularity (three years of days), top 1..100,

@@ -1,19 +1,19 @@
-// The reports' queries: each returns raw exact aggregates (no customer id ever leaves the
-// database), grouped by UTC day where a report has periods, so that weeks and months are sums of
-// days computed in C++ the same way for every target. Definitions: docs/reports.md.
-#include "report_internal.hpp"
+#include "report_totals.hpp"
+
+#include <algorithm>
+
+#include "report_sql.hpp"
 #include "sightline/plugin/api.hpp"
 
-namespace sightline::core::report {
+namespace sightline::evaluator_sql {
 
 namespace {
 
-// SQLite without statistics walks an index for a condition nearly every line meets, with a
-// table lookup per line; for the whole-history scans (orders, lifecycle) a plain scan and a sort
-// is several times faster (as in evaluator-sql). The PostgreSQL family plans with statistics.
-std::string all_lines(Dialect d) {
-    return d == Dialect::sqlite ? "sale_lines NOT INDEXED" : "sale_lines";
-}
+namespace rp = plugin::report;
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+int64_t days_before(int64_t us, int64_t days) { return us - days * kMicrosPerDay; }
 
 // The stage of a customer with n purchases, the latest at `last`, as of an instant whose
 // "within active_days" and "within inactive_days" bounds are the parameters (within means
@@ -24,57 +24,52 @@ std::string stage_case(const std::string& n, const std::string& last, const std:
            n + " = 1 THEN 1 ELSE 2 END) WHEN " + last + " > " + inactive + " THEN 3 ELSE 4 END";
 }
 
-// On the PostgreSQL family, an item key that no index orders: left to itself the planner reads
-// the lines in item order through the item index, one random heap page per line (about 4 s for
-// all of a 1M-line tenant); through this expression it scans the time range and sorts or hashes
-// instead, about twice as fast for the whole history and no slower for a year (docs/benchmarks.md).
-// Appending '' leaves every value, and so the grouping and the join, unchanged.
-std::string unindexed_item(Dialect d, const std::string& column) {
-    return d == Dialect::sqlite ? column : "(" + column + " || '')";
+template <typename Day>
+void sort_by_day(std::vector<Day>& days) {
+    std::sort(days.begin(), days.end(), [](const Day& a, const Day& b) { return a.day < b.day; });
 }
 
-int64_t days_before(int64_t us, int days) { return us - int64_t{days} * kMicrosPerDay; }
-
-std::vector<Ranked> ranked(plugin::TenantStore& store, const Statement& st,
-                           const std::string& sql) {
-    std::vector<Ranked> out;
+std::vector<rp::Ranked> ranked(plugin::TenantStore& store, const ReportStatement& st,
+                               const std::string& sql) {
+    std::vector<rp::Ranked> out;
     st.run(store, sql, [&](const plugin::SqlRow& row) {
-        Ranked r;
+        rp::Ranked r;
         r.name = std::string(row.get_text(0));
-        r.revenue = read_money(row, 1, st.sqlite());
+        r.revenue = read_money(row, 1, st.dialect());
         r.buyers = row.get_int64(2);
         out.push_back(std::move(r));
     });
     return out;
 }
 
-}  // namespace
-
-std::map<int64_t, LineTotals> lines_by_day(plugin::TenantStore& store, Dialect d,
-                                           const Request& r) {
-    Statement st(d);
+std::vector<rp::DayLines> lines_by_day(plugin::TenantStore& store, Dialect d,
+                                       const rp::Request& r) {
+    ReportStatement st(d);
     const std::string sql =
         "SELECT " + day_expression(d, "ts") +
         " AS day, sum(CASE WHEN price > 0 THEN price ELSE 0 END), "
         "sum(CASE WHEN price < 0 THEN -price ELSE 0 END), count(*), "
         "sum(CASE WHEN price < 0 THEN 1 ELSE 0 END) FROM sale_lines WHERE ts >= " +
         st.instant(r.from_us) + " AND ts < " + st.instant(r.to_us) + " GROUP BY 1";
-    std::map<int64_t, LineTotals> out;
+    std::vector<rp::DayLines> out;
     st.run(store, sql, [&](const plugin::SqlRow& row) {
-        LineTotals& t = out[row.get_int64(0)];
-        t.gross = read_money(row, 1, st.sqlite());
-        t.returned = read_money(row, 2, st.sqlite());
+        rp::DayLines t;
+        t.day = row.get_int64(0);
+        t.gross = read_money(row, 1, d);
+        t.returned = read_money(row, 2, d);
         t.lines = row.get_int64(3);
         t.return_lines = row.get_int64(4);
+        out.push_back(t);
     });
+    sort_by_day(out);
     return out;
 }
 
-std::map<int64_t, OrderTotals> orders_by_day(plugin::TenantStore& store, Dialect d,
-                                             const Request& r) {
+std::vector<rp::DayOrders> orders_by_day(plugin::TenantStore& store, Dialect d,
+                                         const rp::Request& r) {
     // Purchases as of the range's last instant (to - 1 µs): net totals over the lines before
     // `to`, grouped in the (customer, order_id, ts) index's order; time = the earliest line.
-    Statement st(d);
+    ReportStatement st(d);
     const std::string to = st.instant(r.to_us), from = st.instant(r.from_us);
     const std::string sql = "SELECT " + day_expression(d, "t") +
                             " AS day, count(*), sum(net) FROM (SELECT min(ts) AS t, sum(price) "
@@ -82,20 +77,23 @@ std::map<int64_t, OrderTotals> orders_by_day(plugin::TenantStore& store, Dialect
                             all_lines(d) + " WHERE ts < " + to +
                             " GROUP BY customer, order_id) AS o WHERE net > 0 AND t >= " + from +
                             " GROUP BY 1";
-    std::map<int64_t, OrderTotals> out;
+    std::vector<rp::DayOrders> out;
     st.run(store, sql, [&](const plugin::SqlRow& row) {
-        OrderTotals& t = out[row.get_int64(0)];
+        rp::DayOrders t;
+        t.day = row.get_int64(0);
         t.orders = row.get_int64(1);
-        t.value = read_money(row, 2, st.sqlite());
+        t.value = read_money(row, 2, d);
+        out.push_back(t);
     });
+    sort_by_day(out);
     return out;
 }
 
-StageMatrix stage_matrix(plugin::TenantStore& store, Dialect d, const Request& r) {
+rp::StageMatrix stage_matrix(plugin::TenantStore& store, Dialect d, const rp::Request& r) {
     // One pass over the orders as of `to` gives the purchases as of `from` too: an order is a
     // purchase at `from` when its lines at or before `from` sum to more than 0 (its earliest line
     // is then at or before `from`, so its time is the same at both instants).
-    Statement st(d);
+    ReportStatement st(d);
     const std::string from = st.instant(r.from_us), to = st.instant(r.to_us);
     const std::string from_active = st.instant(days_before(r.from_us, r.active_days));
     const std::string from_inactive = st.instant(days_before(r.from_us, r.inactive_days));
@@ -114,20 +112,20 @@ StageMatrix stage_matrix(plugin::TenantStore& store, Dialect d, const Request& r
         stage_case("n_from", "last_from", from_active, from_inactive) + " AS s_from, " +
         stage_case("n_to", "last_to", to_active, to_inactive) +
         " AS s_to, count(*) FROM c GROUP BY 1, 2";
-    StageMatrix out{};
+    rp::StageMatrix out{};
     st.run(store, sql, [&](const plugin::SqlRow& row) {
         const int64_t a = row.get_int64(0), b = row.get_int64(1);
-        if (a < 0 || a >= kStages || b < 0 || b >= kStages)
-            throw plugin::Error("report: unexpected lifecycle stage code");
+        if (a < 0 || a >= rp::kStageCount || b < 0 || b >= rp::kStageCount)
+            throw plugin::Error("evaluator-sql: unexpected lifecycle stage code in a report");
         out[a][b] = row.get_int64(2);
     });
     return out;
 }
 
-std::vector<Ranked> items(plugin::TenantStore& store, Dialect d, const Request& r) {
-    // Every item with a line in the range (a few thousand rows at most in practice); ranking
-    // happens in C++ so that ties break by byte order whatever the database's collation.
-    Statement st(d);
+std::vector<rp::Ranked> items(plugin::TenantStore& store, Dialect d, const rp::Request& r) {
+    // Every item with a line in the range (a few thousand rows at most in practice); the host
+    // ranks them, so that ties break by byte order whatever the database's collation.
+    ReportStatement st(d);
     const std::string sql =
         "SELECT " + unindexed_item(d, "item") +
         " AS item, sum(price), count(DISTINCT CASE WHEN price > 0 THEN customer END) "
@@ -136,7 +134,7 @@ std::vector<Ranked> items(plugin::TenantStore& store, Dialect d, const Request& 
     return ranked(store, st, sql);
 }
 
-std::vector<Ranked> categories(plugin::TenantStore& store, Dialect d, const Request& r) {
+std::vector<rp::Ranked> categories(plugin::TenantStore& store, Dialect d, const rp::Request& r) {
     // A line counts once in each category its item's paths equal or lie below (Shoes>Running
     // counts in Shoes>Running and in Shoes; an item in Shoes>Running and Shoes>Trail counts once
     // in Shoes). Items missing from the catalog belong to no category.
@@ -145,7 +143,7 @@ std::vector<Ranked> categories(plugin::TenantStore& store, Dialect d, const Requ
     // per (item, category) pair and reads most lines several times, over a minute on 1M lines
     // instead of about 2 s. PostgreSQL has no CROSS JOIN ... ON; there the item key is
     // unindexed_item().
-    Statement st(d);
+    ReportStatement st(d);
     const std::string sql =
         "SELECT c.category, sum(l.price), "
         "count(DISTINCT CASE WHEN l.price > 0 THEN l.customer END) FROM sale_lines l " +
@@ -156,4 +154,19 @@ std::vector<Ranked> categories(plugin::TenantStore& store, Dialect d, const Requ
     return ranked(store, st, sql);
 }
 
-}  // namespace sightline::core::report
+}  // namespace
+
+rp::Totals compute_report_totals(const rp::Request& request, plugin::TenantStore& store,
+                                 Dialect dialect) {
+    if (request.from_us >= request.to_us)
+        throw plugin::Error("evaluator-sql: a report range needs from < to");
+    rp::Totals out;
+    if (request.parts & rp::kLines) out.lines = lines_by_day(store, dialect, request);
+    if (request.parts & rp::kOrders) out.orders = orders_by_day(store, dialect, request);
+    if (request.parts & rp::kStages) out.stages = stage_matrix(store, dialect, request);
+    if (request.parts & rp::kItems) out.items = items(store, dialect, request);
+    if (request.parts & rp::kCategories) out.categories = categories(store, dialect, request);
+    return out;
+}
+
+}  // namespace sightline::evaluator_sql
