@@ -1,7 +1,7 @@
-// The differential test of the segment language: evaluator-sql on every database target must
-// give exactly what evaluator-memory (the oracle, written from the spec) gives, on random data
-// and random definitions (seeded, reproducible: a failure prints the seed and the case), and on
-// 100,000 generated lines for a suite of representative definitions.
+// The differential test of the segment language: evaluator-sql and evaluator-columnar on every
+// database target must give exactly what evaluator-memory (the oracle, written from the spec)
+// gives, on random data and random definitions (seeded, reproducible: a failure prints the seed
+// and the case), and on 100,000 generated lines for a suite of representative definitions.
 //
 // SIGHTLINE_SEGMENT_SEED and SIGHTLINE_SEGMENT_CASES change the seed and the number of cases.
 // PostgreSQL joins when SIGHTLINE_POSTGRES_DSN is set, Greenplum when SIGHTLINE_GREENPLUM_DSN is.
@@ -71,7 +71,8 @@ protected:
             "target: " +
                 target +
                 "\n"
-                "evaluators: [{plugin: evaluator-sql}, {plugin: evaluator-memory}]\n"
+                "evaluators: [{plugin: evaluator-sql}, {plugin: evaluator-memory}, "
+                "{plugin: evaluator-columnar}]\n"
                 "tenants: [{id: t1}, {id: t2, active_days: 30, inactive_days: 120}]\n",
             std::vector<std::string>{SIGHTLINE_BUILD_PLUGIN_DIR});
     }
@@ -93,14 +94,18 @@ protected:
             << sales.message << (sales.errors.empty() ? "" : sales.errors[0]);
     }
 
-    // Both evaluators on one definition; returns false (with a message) when they differ.
+    // Every evaluator under test against the oracle on one definition; returns false (with a
+    // message) when one differs.
     ::testing::AssertionResult agree(const std::string& tenant, const std::string& definition,
                                      int64_t as_of) {
         const std::string when = core::format_timestamp(as_of);
-        testing::EvaluateResult sql, oracle;
+        testing::EvaluateResult oracle;
+        std::vector<std::pair<std::string, testing::EvaluateResult>> results;
         try {
-            sql = harness_->evaluate(tenant, definition, when, "evaluator-sql");
             oracle = harness_->evaluate(tenant, definition, when, "evaluator-memory");
+            for (const char* evaluator : {"evaluator-sql", "evaluator-columnar"})
+                results.emplace_back(evaluator,
+                                     harness_->evaluate(tenant, definition, when, evaluator));
         } catch (const std::exception& e) {
             return ::testing::AssertionFailure()
                    << "tenant " << tenant << ", as_of " << when << "\n  definition " << definition
@@ -108,22 +113,29 @@ protected:
         }
         ++evaluations_;
         matched_ += oracle.customers.size();
-        if (sql.customers == oracle.customers && sql.warnings == oracle.warnings)
-            return ::testing::AssertionSuccess();
         auto r = ::testing::AssertionFailure();
-        r << "tenant " << tenant << ", as_of " << when << "\n  definition " << definition
-          << "\n  evaluator-sql " << sql.customers.size() << " ids, evaluator-memory "
-          << oracle.customers.size() << " ids";
-        std::vector<uint64_t> only_sql, only_memory;
-        std::set_difference(sql.customers.begin(), sql.customers.end(), oracle.customers.begin(),
-                            oracle.customers.end(), std::back_inserter(only_sql));
-        std::set_difference(oracle.customers.begin(), oracle.customers.end(), sql.customers.begin(),
-                            sql.customers.end(), std::back_inserter(only_memory));
-        for (size_t i = 0; i < only_sql.size() && i < 5; ++i) r << "\n  only sql: " << only_sql[i];
-        for (size_t i = 0; i < only_memory.size() && i < 5; ++i)
-            r << "\n  only memory: " << only_memory[i];
-        if (sql.warnings != oracle.warnings) r << "\n  warnings differ";
-        return r;
+        bool differ = false;
+        for (const auto& [name, got] : results) {
+            if (got.customers == oracle.customers && got.warnings == oracle.warnings) continue;
+            if (!differ)
+                r << "tenant " << tenant << ", as_of " << when << "\n  definition " << definition;
+            differ = true;
+            r << "\n  " << name << " " << got.customers.size() << " ids, evaluator-memory "
+              << oracle.customers.size() << " ids";
+            std::vector<uint64_t> only_got, only_memory;
+            std::set_difference(got.customers.begin(), got.customers.end(),
+                                oracle.customers.begin(), oracle.customers.end(),
+                                std::back_inserter(only_got));
+            std::set_difference(oracle.customers.begin(), oracle.customers.end(),
+                                got.customers.begin(), got.customers.end(),
+                                std::back_inserter(only_memory));
+            for (size_t i = 0; i < only_got.size() && i < 5; ++i)
+                r << "\n  only " << name << ": " << only_got[i];
+            for (size_t i = 0; i < only_memory.size() && i < 5; ++i)
+                r << "\n  only memory: " << only_memory[i];
+            if (got.warnings != oracle.warnings) r << "\n  " << name << " warnings differ";
+        }
+        return differ ? r : ::testing::AssertionSuccess();
     }
 
     std::unique_ptr<testing::Harness> harness_;
