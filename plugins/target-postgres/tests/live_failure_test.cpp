@@ -1,8 +1,9 @@
-// Connection loss in the middle of a load, and a database from a newer plugin.
+// Connection loss in the middle of a load, a database from a newer plugin, and one from an older.
 #include <thread>
 
 #include "connection.hpp"
 #include "conninfo.hpp"
+#include "ddl.hpp"
 #include "live_support.hpp"
 
 namespace sightline::target_pg::testing {
@@ -64,9 +65,27 @@ TEST_F(FailureTest, ADatabaseFromANewerPluginIsRefused) {
     } catch (const sp::Error& e) {
         const std::string message = e.what();
         EXPECT_NE(message.find("schema version 99"), std::string::npos) << message;
-        EXPECT_NE(message.find("knows up to 1"), std::string::npos) << message;
+        EXPECT_NE(message.find("knows up to " + std::to_string(kSchemaVersion)), std::string::npos)
+            << message;
         EXPECT_FALSE(e.transient());
     }
+}
+
+TEST_F(FailureTest, ADatabaseOfAPlugin14GetsAnIncarnationOnceOnItsFirstOpen) {
+    {
+        auto store = open();
+        load_lines(*store, {SaleLine{}, SaleLine{}});
+    }
+    // What target-postgres before plugin API 1.5 left: schema version 1, no incarnation.
+    admin_exec("DROP TABLE incarnation", database_of("acme"));
+    admin_exec("UPDATE schema_version SET version = 1", database_of("acme"));
+    auto store = open();
+    const sp::DataVersion version = store->data_version();
+    EXPECT_EQ(version.incarnation.size(), 32u);
+    EXPECT_EQ(version.removals, 0u);
+    EXPECT_GT(version.mark, 0u);
+    EXPECT_EQ(store->stats().lines, 2u);
+    EXPECT_EQ(open()->data_version(), version);  // migrated once: the same from every store
 }
 
 TEST_F(FailureTest, ConcurrentFirstOpensCreateTheTenantOnce) {

@@ -81,6 +81,10 @@ DISTRIBUTED BY (id);
 DROP VIEW IF EXISTS sales;
 CREATE VIEW sales AS SELECT id, file_id, order_id AS "order", ts AS "timestamp", customer, item, price, quantity FROM sale_lines;
 
+-- schema version 2
+CREATE TABLE incarnation (id text NOT NULL)
+DISTRIBUTED REPLICATED;
+
 -- incremental load with new custom columns
 ALTER TABLE sale_lines ADD COLUMN "s_channel" text;
 CREATE VIEW sales AS SELECT id, file_id, order_id AS "order", ts AS "timestamp", customer, item, price, quantity, "s_channel", "i_units", "f_discount", "d_shipped" FROM sale_lines;
