@@ -84,7 +84,10 @@ public:
         StringDict d;
         d.bytes = column<char>();
         d.offsets = column<uint64_t>();
-        if (d.offsets.empty()) throw Corrupt("dictionary without offsets");
+        if (d.offsets.empty()) {  // an empty dictionary (a numeric column has one)
+            if (!d.bytes.empty()) throw Corrupt("dictionary without offsets");
+            return d;
+        }
         if (d.offsets[0] != 0) throw Corrupt("dictionary offsets do not start at 0");
         for (size_t i = 1; i < d.offsets.size(); ++i)
             if (d.offsets[i] < d.offsets[i - 1]) throw Corrupt("dictionary offsets decrease");

@@ -30,6 +30,7 @@ public:
     void record(const sp::FileRecord&) override {}
     std::vector<sp::FileRecord> history() override { return {}; }
     sp::TenantStats stats() override {
+        ++d_.stats_calls;
         std::lock_guard<std::mutex> lock(d_.mutex);
         sp::TenantStats s;
         s.lines = d_.lines_.size();
@@ -137,6 +138,17 @@ std::vector<sp::Column> generated_columns() {
             {"i_store", sp::ValueType::int64},
             {"f_discount", sp::ValueType::decimal},
             {"d_first_seen", sp::ValueType::timestamp}};
+}
+
+Line line(uint64_t customer, const std::string& order, int64_t ts, const std::string& item,
+          int64_t price) {
+    Line l;
+    l.customer = customer;
+    l.order = order;
+    l.ts = ts;
+    l.item = item;
+    l.price = price;
+    return l;
 }
 
 std::vector<Line> random_lines(std::mt19937_64& rng, int customers, uint64_t first_customer) {

@@ -57,7 +57,7 @@ public:
     std::unique_ptr<sp::TenantStore> open();
     bool legacy = false;  // behave like a target built before API 1.5
 
-    std::atomic<int> full_scans{0}, scans_after{0}, catalog_reads{0};
+    std::atomic<int> full_scans{0}, scans_after{0}, catalog_reads{0}, stats_calls{0};
 
     // Internal, for FakeStore.
     std::mutex mutex;
@@ -67,6 +67,10 @@ public:
     sp::DataVersion version_{"inc-1", 0, 0};
     int incarnations_ = 1;
 };
+
+// One line without custom cells.
+Line line(uint64_t customer, const std::string& order, int64_t ts, const std::string& item,
+          int64_t price);
 
 // Random data: `customers` customers with 1..4 orders of 1..3 lines over two years before kBase,
 // prices with returns and zeros, ten items, a catalog, and the four custom columns of
