@@ -255,8 +255,17 @@ TargetUnderTest sqlite_target() {
     return t;
 }
 
+// The third-party-style target of tests/third-party-target (dialect memdb, a log file per tenant).
+TargetUnderTest thirdparty_target() {
+    TargetUnderTest t;
+    t.name = "target_thirdparty";
+    t.target_yaml = R"({plugin: target-thirdparty, config: {root: "{dir}/memdb"}})";
+    t.plugin_path = {SIGHTLINE_BUILD_DIR "/test-plugins/third-party", SIGHTLINE_BUILD_PLUGIN_DIR};
+    return t;
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, DataVersionConformance,
-                         ::testing::Values(sqlite_target(),
+                         ::testing::Values(sqlite_target(), thirdparty_target(),
                                            database_target("target_postgres", "target-postgres",
                                                            "SIGHTLINE_POSTGRES_DSN"),
                                            database_target("target_greenplum", "target-greenplum",
