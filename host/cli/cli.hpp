@@ -52,6 +52,7 @@ int run_segment_versions(const std::vector<std::string>& args);
 int run_segment_delete(const std::vector<std::string>& args);
 int run_segment_backup(const std::vector<std::string>& args);
 int run_segment_restore_definitions(const std::vector<std::string>& args);
+int run_report(const std::vector<std::string>& args);
 int run_api_token(const std::vector<std::string>& args);
 int run_jobs(const std::vector<std::string>& args);
 int run_operator_passwd(const std::vector<std::string>& args);

@@ -33,6 +33,8 @@ const Command commands[] = {
      run_segment_backup},
     {"segment restore-definitions", "bring segment definitions back from the archive",
      run_segment_restore_definitions},
+    {"report", "print a report (revenue, lifecycle, top items, ...) for a tenant and dates",
+     run_report},
     {"tenant stats", "show a tenant's files, lines, customers and revenue", run_tenant_stats},
     {"jobs", "list recent jobs (loads, deletions, restores, segments, reports) and their results",
      run_jobs},

@@ -89,7 +89,8 @@ core::report::Request report_request(const std::map<std::string, std::string>& q
 
 nlohmann::json serve_report(core::Runtime& runtime, const std::string& tenant,
                             const std::string& name, const core::report::Request& request,
-                            const std::string& principal, const std::string& peer) {
+                            const std::string& principal, const std::string& peer,
+                            const std::string& evaluator) {
     const auto& names = core::report::names();
     if (std::find(names.begin(), names.end(), name) == names.end())
         throw ApiError(404, "unknown_report", "no such report; see GET .../reports for the names");
@@ -98,11 +99,13 @@ nlohmann::json serve_report(core::Runtime& runtime, const std::string& tenant,
     plugin::Target& target = runtime.target();
     auto store = target.open(tenant);
     nlohmann::json out;
+    std::string evaluator_id;
     try {
         // The first evaluator of the profile that computes reports for this tenant's target and
         // does not decline the tenant; none is a server-side condition, as for segments: 503.
         const core::ChosenEvaluator chosen = core::choose_evaluator(
-            runtime, "", target.dialect(), tenant, *store, core::EvaluatorPurpose::reports);
+            runtime, evaluator, target.dialect(), tenant, *store, core::EvaluatorPurpose::reports);
+        evaluator_id = chosen.id;
         out = core::report::run(*chosen.evaluator, *store, tenant, name, request);
     } catch (const std::invalid_argument& e) {
         throw ApiError(400, "invalid_report_request", e.what());
@@ -120,6 +123,7 @@ nlohmann::json serve_report(core::Runtime& runtime, const std::string& tenant,
                          {"peer", peer},
                          {"from", date_text(request.from_us)},
                          {"to", date_text(request.to_us - kDayUs)},
+                         {"evaluator", evaluator_id},
                          {"duration_ms", std::to_string(micros / 1000) + "." +
                                              std::to_string(micros % 1000 / 100)}});
     return out;

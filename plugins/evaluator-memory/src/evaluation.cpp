@@ -12,6 +12,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "catalog.hpp"
+
 namespace sightline::evaluator_memory {
 
 namespace sp = sightline::plugin;
@@ -186,9 +188,8 @@ private:
     // Every (item, category path) pair of the catalog: an item has one row per path.
     std::vector<std::pair<std::string, std::string>> read_catalog() {
         std::vector<std::pair<std::string, std::string>> rows;
-        store_.query("SELECT item, path FROM catalog_categories", {}, [&](const sp::SqlRow& row) {
-            if (row.is_null(0) || row.is_null(1)) return;
-            rows.emplace_back(std::string(row.get_text(0)), std::string(row.get_text(1)));
+        evaluator_memory::read_catalog(store_, [&](std::string_view item, std::string_view path) {
+            rows.emplace_back(std::string(item), std::string(path));
         });
         return rows;
     }

@@ -10,8 +10,8 @@ namespace sightline::evaluator_memory {
 
 class MemoryEvaluator : public plugin::Evaluator {
 public:
-    // True for every dialect a bundled target has: "sqlite", "postgresql", "greenplum" (the
-    // evaluator reads lines through scan_sales and the catalog through one plain SELECT).
+    // True for every dialect, a third party's too: the evaluator reads the lines through
+    // scan_sales and the catalog through scan_catalog (API 1.5; catalog.hpp).
     bool supports(const std::string& dialect) const override;
     // Stateless: safe from several threads at once, each with its own store.
     plugin::EvaluationResult evaluate(const plugin::EvaluationRequest& request,

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "catalog.hpp"
 #include "sightline/plugin/api.hpp"
 
 namespace sightline::evaluator_memory {
@@ -73,17 +74,7 @@ std::unordered_map<std::string, std::set<std::string>> item_categories(plugin::T
     auto add = [&](std::string_view item, std::string_view path) {
         if (!path.empty()) add_path_categories(std::string(path), out[std::string(item)]);
     };
-    try {
-        store.scan_catalog(add);
-    } catch (const plugin::Error&) {
-        // A target built before API 1.5 cannot read the catalog for us: its table, as before.
-        out.clear();
-        store.query("SELECT item, path FROM catalog_categories", {},
-                    [&](const plugin::SqlRow& row) {
-                        if (!row.is_null(0) && !row.is_null(1))
-                            add(row.get_text(0), row.get_text(1));
-                    });
-    }
+    read_catalog(store, add);
     return out;
 }
 
