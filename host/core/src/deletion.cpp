@@ -3,6 +3,7 @@
 
 #include "sightline/core/history.hpp"
 #include "sightline/core/lifecycle.hpp"
+#include "sightline/core/member_lists.hpp"
 
 namespace sightline::core {
 
@@ -85,6 +86,24 @@ plugin::DeletionResult delete_lines(Runtime& runtime, const std::string& tenant,
         fields["reason_failed"] = e.what();
         runtime.log().event(LogLevel::error, "delete.failed", fields);
         throw Error(std::string("the deletion failed and nothing was removed: ") + e.what(), false);
+    }
+    // The member lists kept for `changes` (member_lists.hpp) must not keep what was deleted.
+    // Only a deletion by customers names them; order and time-range deletions leave the lists
+    // as they were: they hold customer ids only, no lines, and a customer who leaves a segment
+    // through them is reported as removed by the next `changes`.
+    if (request.scope == DeletionScope::customers) {
+        try {
+            MemberLists lists(runtime.profile().state_dir, runtime.clock());
+            fields["member_lists"] =
+                std::to_string(lists.remove_customers(tenant, request.customers));
+        } catch (const std::exception& e) {
+            fields["reason_failed"] = e.what();
+            runtime.log().event(LogLevel::error, "delete.member_lists_failed", fields);
+            throw Error(std::string("the lines were deleted, but the stored member lists still "
+                                    "hold the customers: ") +
+                            e.what() + "; run the same deletion again to remove them",
+                        false);
+        }
     }
     fields["lines"] = std::to_string(result.lines);
     fields["orders"] = std::to_string(result.orders);

@@ -89,7 +89,8 @@ std::optional<ApiSettings> read_listener(Checker& c, const YAML::Node& node, con
     const std::vector<std::string> keys =
         reports ? std::vector<std::string>{"listen",        "tls",    "client_ca", "allow",
                                            "trusted_hosts", "limits", "threads"}
-                : std::vector<std::string>{"listen", "tls", "allow", "tokens", "limits", "threads"};
+                : std::vector<std::string>{"listen", "tls",     "allow",
+                                           "tokens", "limits", "threads", "member_lists"};
     if (!node.IsMap()) {
         c.fail(node, name, "expected a mapping (" + join(keys) + ")");
         return std::nullopt;
@@ -181,6 +182,15 @@ std::optional<ApiSettings> read_listener(Checker& c, const YAML::Node& node, con
         api.min_free_bytes = static_cast<int64_t>(min_free_mb) << 20;
     }
     c.integer(node["threads"], name + ".threads", api.threads, 1, 256);
+    if (const YAML::Node lists = node["member_lists"]; !reports && lists.IsDefined()) {
+        if (!lists.IsMap()) {
+            c.fail(lists, name + ".member_lists", "expected {keep: N, days: D}");
+        } else {
+            c.only_keys(lists, name + ".member_lists", {"keep", "days"});
+            c.integer(lists["keep"], name + ".member_lists.keep", api.member_lists.keep, 1, 1000);
+            c.integer(lists["days"], name + ".member_lists.days", api.member_lists.days, 1, 3650);
+        }
+    }
 
     const YAML::Node tokens = node["tokens"];
     if (tokens.IsDefined() && !tokens.IsNull() && !tokens.IsSequence())

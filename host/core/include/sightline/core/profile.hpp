@@ -57,6 +57,13 @@ struct TrustedHost {
     bool reaches(const std::string& tenant) const;
 };
 
+// The member lists behind `changes` tokens (docs/api.md): per segment the last `keep`
+// evaluations, none older than `days` (`api.member_lists`).
+struct MemberListSettings {
+    int keep = 10;
+    int days = 7;
+};
+
 // The host's HTTP(S) listener (the Segmentation API; docs/api.md). Addresses and networks are
 // checked here (numeric only); the certificate files are read when the listener starts.
 struct ApiSettings {
@@ -76,6 +83,7 @@ struct ApiSettings {
     // certificate from this CA whose subject is listed, from an address in `allow`.
     std::string client_ca;
     std::vector<TrustedHost> trusted_hosts;
+    MemberListSettings member_lists;  // the `api:` listener only
     int line = 0;
 };
 
