@@ -67,8 +67,7 @@ const char* const kDefinitions[][2] = {
     {"lifecycle inactive", R"({"lifecycle":"inactive"})"},
     {"channel web (field eq, 90 days)",
      R"({"field":{"name":"s_channel","op":"eq","value":"web","within_days":90}})"},
-    {"discount >= 0.1 (decimal field)",
-     R"({"field":{"name":"f_discount","op":"ge","value":0.1}})"},
+    {"discount >= 0.1 (decimal field)", R"({"field":{"name":"f_discount","op":"ge","value":0.1}})"},
     {"lapsed VIPs (revenue 730 days, not purchased 90)",
      R"({"all":[{"revenue":{"within_days":730,"min":500}},{"not":{"purchased":{"within_days":90}}}]})"},
     {"any of three, minus defecting",
@@ -156,12 +155,15 @@ int main(int argc, char** argv) {
                   << " without dictionary strings (target 40)\n";
         for (const auto& c : snapshot->custom)
             std::cout << "  column " << c.name << ": "
-                      << (c.codes.owned_bytes() + c.numbers.owned_bytes() +
-                          c.present.owned_bytes()) /
-                             n
-                      << " bytes/line\n";
+                      << (c.values.owned_bytes() + c.present.owned_bytes()) / n << " bytes/line ("
+                      << c.values.width() << "-byte codes)\n";
 
-        const int64_t newest = *std::max_element(snapshot->ts.begin(), snapshot->ts.end());
+        int64_t newest = 0;
+        for (size_t l = 0; l < snapshot->lines(); ++l)
+            newest = std::max(newest, snapshot->ts.at(l));
+        std::cout << "line columns: ts " << snapshot->ts.width() << " bytes, price "
+                  << snapshot->price.width() << ", order " << snapshot->order.width() << ", item "
+                  << snapshot->item.width() << "\n";
         std::cout << "\n| definition | ids (newest) | ms (newest) | ids (-182 days) | ms (-182 "
                      "days) |\n| --- | --- | --- | --- | --- |\n";
         std::vector<double> all;

@@ -22,18 +22,22 @@ int64_t day_of(int64_t t) {
 
 // Lines of customer c in [from, to): [first, end).
 std::pair<uint32_t, uint32_t> lines_in_range(const Snapshot& s, size_t c, const AsOf& before_to,
-                                             int64_t from) {
-    const uint32_t end = before_to.end[c];
-    return {first_line_from(s, c, end, from), end};
+                                             int64_t from, Scratch& times) {
+    const LineRun run = lines_between(s, c, before_to.end[c], from, before_to.instant, times);
+    return {run.begin, run.end};
 }
 
 std::vector<rp::DayLines> day_lines(const Snapshot& s, const AsOf& before_to, int64_t from) {
     std::map<int64_t, rp::DayLines> days;
+    Scratch times(s), line_times(s), prices(s);
     for (size_t c = 0; c < s.customer_count(); ++c) {
-        const auto [b, e] = lines_in_range(s, c, before_to, from);
-        for (uint32_t l = b; l < e; ++l) {
-            rp::DayLines& d = days[day_of(s.ts[l])];
-            const int64_t price = s.price[l];
+        const auto [b, e] = lines_in_range(s, c, before_to, from, times);
+        if (b == e) continue;
+        const int64_t* ts = line_times.load(s.ts, b, e);
+        const int64_t* prices_of = prices.load(s.price, b, e);
+        for (uint32_t l = 0; l < e - b; ++l) {
+            rp::DayLines& d = days[day_of(ts[l])];
+            const int64_t price = prices_of[l];
             ++d.lines;
             if (price > 0) d.gross += price;
             if (price < 0) {
@@ -155,15 +159,19 @@ rp::Totals compute_report_totals(const Snapshot& s, const rp::Request& r) {
     Ranking by_item(items ? s.items.size() : 0);
     const Categories cats = categories ? categories_of_items(s) : Categories{};
     Ranking by_category(cats.names.size());
+    Scratch times(s), item_codes(s), prices(s);
     for (size_t c = 0; c < s.customer_count(); ++c) {
         const auto mark = static_cast<uint32_t>(c + 1);
-        const auto [b, e] = lines_in_range(s, c, before_to, r.from_us);
-        for (uint32_t l = b; l < e; ++l) {
-            const uint32_t item = s.item[l];
-            if (items) by_item.add(item, s.price[l], mark);
+        const auto [b, e] = lines_in_range(s, c, before_to, r.from_us, times);
+        if (b == e) continue;
+        const int64_t* item_of = item_codes.load(s.item, b, e);
+        const int64_t* price = prices.load(s.price, b, e);
+        for (uint32_t l = 0; l < e - b; ++l) {
+            const auto item = static_cast<uint32_t>(item_of[l]);
+            if (items) by_item.add(item, price[l], mark);
             if (categories)
                 for (uint32_t k = cats.start[item]; k < cats.start[item + 1]; ++k)
-                    by_category.add(cats.codes[k], s.price[l], mark);
+                    by_category.add(cats.codes[k], price[l], mark);
         }
     }
     if (items) t.items = by_item.finish([&](size_t k) { return s.items.at(k); });

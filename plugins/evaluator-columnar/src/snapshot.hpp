@@ -13,18 +13,18 @@
 #include <vector>
 
 #include "column.hpp"
+#include "packed_ints.hpp"
 #include "sightline/plugin/target.hpp"
 
 namespace sightline::evaluator_columnar {
 
-// A custom column: dictionary codes (string) or int64 values (integer, decimal millionths,
-// timestamp µs), with a presence bitmap (bit set: the cell has a value).
+// A custom column: dictionary codes (string) or values (integer, decimal millionths, timestamp
+// µs), with a presence bitmap (bit set: the cell has a value; an absent cell holds the base).
 struct CustomColumn {
     std::string name;
     plugin::ValueType type = plugin::ValueType::string;
-    Column<uint32_t> codes;   // string
-    StringDict dict;          // string
-    Column<int64_t> numbers;  // every other type
+    PackedInts values;  // string: codes in `dict`; every other type: the value
+    StringDict dict;    // string
     Column<uint64_t> present;
 
     bool is_text() const { return type == plugin::ValueType::string; }
@@ -40,10 +40,10 @@ struct Snapshot {
     Column<uint32_t> order_start;  // customers + 1: global number of the customer's order 0
 
     // Lines, customer-major, each customer's in time order.
-    Column<int64_t> ts;      // µs
-    Column<int64_t> price;   // millionths
-    Column<uint32_t> order;  // local order code (see above)
-    Column<uint32_t> item;   // code in `items`
+    PackedInts ts;     // µs
+    PackedInts price;  // millionths
+    PackedInts order;  // local order code (see above)
+    PackedInts item;   // code in `items`
 
     StringDict items;      // item ids
     StringDict order_ids;  // by global order number (order_start[c] + local code)
@@ -60,8 +60,9 @@ struct Snapshot {
 
     size_t lines() const { return ts.size(); }
     size_t customer_count() const { return customers.size(); }
-    // The largest number of orders one customer has (scratch sizes of an evaluation).
+    // The largest number of orders and of lines one customer has (scratch sizes of a pass).
     uint32_t max_orders = 0;
+    uint32_t max_lines = 0;
 
     // Bytes of memory the snapshot holds (columns, dictionaries, file buffer).
     size_t memory_bytes() const;

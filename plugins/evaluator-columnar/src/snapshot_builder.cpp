@@ -29,6 +29,10 @@ std::vector<T> permuted(const std::vector<T>& values, const std::vector<uint32_t
     return out;
 }
 
+PackedInts pack_codes(const std::vector<uint32_t>& codes) {
+    return PackedInts::pack(std::vector<int64_t>(codes.begin(), codes.end()));
+}
+
 StringDict dictionary(const std::vector<const std::string*>& strings) {
     StringDictWriter w;
     for (const std::string* s : strings) w.add(*s);
@@ -96,8 +100,8 @@ void SnapshotBuilder::add_snapshot(const Snapshot& old) {
     for (size_t c = 0; c < old.customer_count(); ++c) {
         for (uint32_t l = old.line_start[c]; l < old.line_start[c + 1]; ++l) {
             const uint32_t order =
-                orders_.code(old.order_ids.at(old.order_start[c] + old.order[l]));
-            add_line(old.customers[c], old.ts[l], old.price[l], order, items[old.item[l]]);
+                orders_.code(old.order_ids.at(old.order_start[c] + old.order.at(l)));
+            add_line(old.customers[c], old.ts.at(l), old.price.at(l), order, items[old.item.at(l)]);
         }
     }
     for (PendingColumn& p : columns_) {
@@ -115,9 +119,9 @@ void SnapshotBuilder::add_snapshot(const Snapshot& old) {
             if (!c.has(l)) continue;
             p.present[first + l] = true;
             if (c.is_text())
-                p.codes[first + l] = dicts[k][c.codes[l]];
+                p.codes[first + l] = dicts[k][c.values.at(l)];
             else
-                p.numbers[first + l] = c.numbers[l];
+                p.numbers[first + l] = c.values.at(l);
         }
     }
 }
@@ -173,11 +177,14 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
     std::vector<uint32_t> owner(orders_.strings.size(), std::numeric_limits<uint32_t>::max());
     std::vector<uint32_t> owner_code(orders_.strings.size(), 0);
     StringDictWriter order_ids;
-    uint32_t orders_of_customer = 0, global_orders = 0, max_orders = 0;
+    uint32_t orders_of_customer = 0, global_orders = 0, max_orders = 0, max_lines = 0;
     for (size_t i = 0; i < n; ++i) {
         const uint32_t row = perm[i];
         if (customers.empty() || customers.back() != customer_[row]) {
             max_orders = std::max(max_orders, orders_of_customer);
+            if (!customers.empty())
+                max_lines =
+                    std::max<uint32_t>(max_lines, static_cast<uint32_t>(i) - line_start.back());
             customers.push_back(customer_[row]);
             line_start.push_back(static_cast<uint32_t>(i));
             order_start.push_back(global_orders);
@@ -194,6 +201,8 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
         local[i] = owner_code[key];
     }
     max_orders = std::max(max_orders, orders_of_customer);
+    if (!customers.empty())
+        max_lines = std::max<uint32_t>(max_lines, static_cast<uint32_t>(n) - line_start.back());
     line_start.push_back(static_cast<uint32_t>(n));
     order_start.push_back(global_orders);
 
@@ -201,10 +210,11 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
     snap->line_start = Column<uint32_t>(std::move(line_start));
     snap->order_start = Column<uint32_t>(std::move(order_start));
     snap->max_orders = max_orders;
-    snap->ts = Column<int64_t>(permuted(ts_, perm));
-    snap->price = Column<int64_t>(permuted(price_, perm));
-    snap->order = Column<uint32_t>(std::move(local));
-    snap->item = Column<uint32_t>(permuted(item_, perm));
+    snap->max_lines = max_lines;
+    snap->ts = PackedInts::pack(permuted(ts_, perm));
+    snap->price = PackedInts::pack(permuted(price_, perm));
+    snap->order = pack_codes(local);
+    snap->item = pack_codes(permuted(item_, perm));
     snap->items = dictionary(items_.strings);
     snap->order_ids = order_ids.finish();
     snap->paths = dictionary(paths_.strings);
@@ -229,13 +239,14 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
         CustomColumn c;
         c.name = p.column.name;
         c.type = p.column.type;
+        std::vector<uint64_t> present = bitmap(p.present, perm);
         if (c.is_text()) {
-            c.codes = Column<uint32_t>(permuted(p.codes, perm));
+            c.values = pack_codes(permuted(p.codes, perm));
             c.dict = dictionary(p.dict.strings);
         } else {
-            c.numbers = Column<int64_t>(permuted(p.numbers, perm));
+            c.values = PackedInts::pack(permuted(p.numbers, perm), &present);
         }
-        c.present = Column<uint64_t>(bitmap(p.present, perm));
+        c.present = Column<uint64_t>(std::move(present));
         snap->custom.push_back(std::move(c));
     }
     return snap;
@@ -248,8 +259,7 @@ size_t Snapshot::memory_bytes() const {
                    order_ids.owned_bytes() + paths.owned_bytes() + item_path_start.owned_bytes() +
                    item_paths.owned_bytes();
     for (const CustomColumn& c : custom)
-        bytes += c.codes.owned_bytes() + c.dict.owned_bytes() + c.numbers.owned_bytes() +
-                 c.present.owned_bytes();
+        bytes += c.values.owned_bytes() + c.dict.owned_bytes() + c.present.owned_bytes();
     return bytes;
 }
 

@@ -76,7 +76,7 @@ bool text_matches(const sg::FieldCondition& f, std::string_view v) {
 class Evaluation {
 public:
     Evaluation(const Snapshot& s, const sp::EvaluationRequest& r)
-        : s_(s), request_(r), as_of_(lines_as_of(s, r.as_of_us)) {}
+        : s_(s), request_(r), as_of_(lines_as_of(s, r.as_of_us)), times_(s) {}
 
     Bitset run(const sg::Rule& rule) {
         switch (rule.kind) {
@@ -131,20 +131,12 @@ private:
     // Calls fn(c, first, end) with the customer's lines in the range, for every customer with a
     // line at or before as_of (range.last <= as_of always).
     template <typename Fn>
-    void for_range(const sg::TimeRange& range, Fn&& fn) const {
-        const int64_t* ts = s_.ts.data();
+    void for_range(const sg::TimeRange& range, Fn&& fn) {
         for (size_t c = 0; c < customers(); ++c) {
-            const uint32_t begin = s_.line_start[c];
-            uint32_t end = as_of_.end[c];
+            const uint32_t begin = s_.line_start[c], end = as_of_.end[c];
             if (begin == end) continue;
-            if (range.empty()) {
-                fn(c, begin, begin);
-                continue;
-            }
-            if (ts[end - 1] > range.last_us)
-                end = static_cast<uint32_t>(std::upper_bound(ts + begin, ts + end, range.last_us) -
-                                            ts);
-            fn(c, first_line_from(s_, c, end, range.first_us), end);
+            const LineRun run = lines_between(s_, c, end, range.first_us, range.last_us, times_);
+            fn(c, run.begin, run.end);
         }
     }
 
@@ -183,14 +175,16 @@ private:
         const std::vector<uint8_t> ok = accepted_items(rule);
         // Per local order code: the last customer position (+1) that counted it.
         std::vector<uint32_t> counted(s_.max_orders, 0);
-        const int64_t* price = s_.price.data();
-        const uint32_t* item = s_.item.data();
-        const uint32_t* order = s_.order.data();
+        Scratch prices(s_), items(s_), orders(s_);
         const auto need = static_cast<uint64_t>(rule.min_orders);
         for_range(sg::resolve(rule.window, as_of_.instant), [&](size_t c, uint32_t b, uint32_t e) {
+            if (b == e) return;
+            const int64_t* price = prices.load(s_.price, b, e);
+            const int64_t* item = items.load(s_.item, b, e);
+            const int64_t* order = orders.load(s_.order, b, e);
             const auto mark = static_cast<uint32_t>(c + 1);
             uint64_t n = 0;
-            for (uint32_t l = b; l < e; ++l) {
+            for (uint32_t l = 0; l < e - b; ++l) {
                 if (price[l] <= 0 || !ok[item[l]] || counted[order[l]] == mark) continue;
                 counted[order[l]] = mark;
                 if (++n >= need) {
@@ -221,10 +215,13 @@ private:
 
     Bitset revenue(const sg::Rule& rule) {
         Bitset out(customers());
-        const int64_t* price = s_.price.data();
+        Scratch prices(s_);
         for_range(sg::resolve(rule.window, as_of_.instant), [&](size_t c, uint32_t b, uint32_t e) {
             Wide sum = 0;
-            for (uint32_t l = b; l < e; ++l) sum += price[l];
+            if (b < e) {
+                const int64_t* price = prices.load(s_.price, b, e);
+                for (uint32_t l = 0; l < e - b; ++l) sum += price[l];
+            }
             if (within(rule.min, rule.max, sum)) out.set(c);
         });
         return out;
@@ -291,20 +288,24 @@ private:
             std::vector<uint8_t> ok(std::max<size_t>(column->dict.size(), 1), 0);
             for (size_t i = 0; i < column->dict.size(); ++i)
                 ok[i] = text_matches(f, column->dict.at(i));
-            const uint32_t* codes = column->codes.data();
+            Scratch codes(s_);
             for_range(range, [&](size_t c, uint32_t b, uint32_t e) {
+                if (b == e) return;
+                const int64_t* code = codes.load(column->values, b, e);
                 for (uint32_t l = b; l < e; ++l)
-                    if (has(l) && ok[codes[l]]) {
+                    if (has(l) && ok[code[l - b]]) {
                         out.set(c);
                         return;
                     }
             });
         } else {
             const NumberTest test{f.op, f.values.empty() ? 0 : f.values[0].number, &f.values};
-            const int64_t* numbers = column->numbers.data();
+            Scratch numbers(s_);
             for_range(range, [&](size_t c, uint32_t b, uint32_t e) {
+                if (b == e) return;
+                const int64_t* number = numbers.load(column->values, b, e);
                 for (uint32_t l = b; l < e; ++l)
-                    if (has(l) && test(numbers[l])) {
+                    if (has(l) && test(number[l - b])) {
                         out.set(c);
                         return;
                     }
@@ -316,6 +317,7 @@ private:
     const Snapshot& s_;
     const sp::EvaluationRequest& request_;
     AsOf as_of_;
+    Scratch times_;
     std::optional<Purchases> purchases_;
 };
 

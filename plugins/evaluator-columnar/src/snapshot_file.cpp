@@ -1,5 +1,7 @@
 #include "snapshot_file.hpp"
 
+#include "as_of.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +40,13 @@ public:
     void dict(const StringDict& d) {
         column(d.bytes);
         column(d.offsets);
+    }
+    void packed(const PackedInts& p) {
+        u64(static_cast<uint64_t>(p.base()));
+        u64(p.scale());
+        u64(p.width());
+        u64(p.size());
+        column(p.words());
     }
     std::string& bytes() { return out_; }
 
@@ -95,6 +104,15 @@ public:
             throw Corrupt("dictionary offsets do not end at its size");
         return d;
     }
+    PackedInts packed() {
+        const auto base = static_cast<int64_t>(u64());
+        const uint64_t scale = u64(), width = u64(), size = u64();
+        if (width > 8 || size > (uint64_t{1} << 40)) throw Corrupt("bad packed column");
+        PackedInts p(base, scale, static_cast<uint32_t>(width), static_cast<size_t>(size),
+                     column<uint64_t>());
+        if (!p.valid()) throw Corrupt("bad packed column");
+        return p;
+    }
     bool at_end() const { return p_ == end_; }
 
 private:
@@ -114,12 +132,19 @@ void codes_below(const Column<T>& codes, size_t limit, const char* what) {
     for (T code : codes) expect(code < limit, what);
 }
 
+void codes_below(const PackedInts& codes, size_t limit, const char* what) {
+    if (codes.size() == 0) return;
+    const __int128 top = __int128(codes.base()) + __int128(codes.scale()) * codes.max_code();
+    expect(codes.base() >= 0 && top < __int128(limit), what);
+}
+
 // Every code in range and every structure consistent: a file that passes its checksum but was
 // written wrongly must not make an evaluation read out of bounds.
 void check(const Snapshot& s) {
     const size_t lines = s.lines(), customers = s.customer_count();
     expect(s.price.size() == lines && s.order.size() == lines && s.item.size() == lines,
            "line columns differ in length");
+    expect(s.max_lines <= lines && s.max_orders <= s.order_ids.size(), "counts out of range");
     expect(s.line_start.size() == customers + 1 && s.order_start.size() == customers + 1,
            "customer columns differ in length");
     expect(s.line_start[0] == 0 && s.line_start[customers] == lines, "line ranges do not cover");
@@ -127,15 +152,23 @@ void check(const Snapshot& s) {
            "order ranges do not cover");
     for (size_t c = 0; c < customers; ++c) {
         expect(s.line_start[c] < s.line_start[c + 1], "a customer without lines");
+        expect(s.line_start[c + 1] - s.line_start[c] <= s.max_lines, "too many lines");
         expect(s.order_start[c] <= s.order_start[c + 1], "order ranges decrease");
         expect(c == 0 || s.customers[c - 1] < s.customers[c], "customers out of order");
         expect(s.order_start[c + 1] - s.order_start[c] <= s.max_orders, "too many orders");
-        const uint32_t orders = s.order_start[c + 1] - s.order_start[c];
-        uint32_t seen = 0;
-        for (uint32_t l = s.line_start[c]; l < s.line_start[c + 1]; ++l) {
-            expect(l == s.line_start[c] || s.ts[l - 1] <= s.ts[l], "lines out of time order");
-            expect(s.order[l] <= seen && s.order[l] < orders, "order codes out of order");
-            if (s.order[l] == seen) ++seen;
+    }
+    Scratch times(s), orders(s);
+    for (size_t c = 0; c < customers; ++c) {
+        const int64_t count = s.order_start[c + 1] - s.order_start[c];
+        const uint32_t b = s.line_start[c], e = s.line_start[c + 1];
+        const int64_t* ts = times.load(s.ts, b, e);
+        const int64_t* order = orders.load(s.order, b, e);
+        int64_t seen = 0;
+        for (uint32_t l = 0; l < e - b; ++l) {
+            expect(l == 0 || ts[l - 1] <= ts[l], "lines out of time order");
+            expect(order[l] >= 0 && order[l] <= seen && order[l] < count,
+                   "order codes out of order");
+            if (order[l] == seen) ++seen;
         }
     }
     codes_below(s.item, s.items.size(), "item code out of range");
@@ -147,12 +180,9 @@ void check(const Snapshot& s) {
     codes_below(s.item_paths, s.paths.size(), "catalog path out of range");
     for (const CustomColumn& c : s.custom) {
         expect(c.present.size() == (lines + 63) / 64, "presence bitmap of the wrong size");
-        if (c.is_text()) {
-            expect(c.codes.size() == lines, "custom codes of the wrong length");
-            codes_below(c.codes, c.dict.size() ? c.dict.size() : 1, "custom code out of range");
-        } else {
-            expect(c.numbers.size() == lines, "custom values of the wrong length");
-        }
+        expect(c.values.size() == lines, "custom values of the wrong length");
+        if (c.is_text())
+            codes_below(c.values, c.dict.size() ? c.dict.size() : 1, "custom code out of range");
     }
 }
 
@@ -174,14 +204,15 @@ SnapshotPtr decode(std::shared_ptr<uint64_t[]> buffer, size_t size) {
     auto s = std::make_shared<Snapshot>();
     Reader r(data + 24, size - 32);
     const std::string version = r.text();
-    const uint64_t lines = r.u64(), customers = r.u64(), max_orders = r.u64(), custom = r.u64();
+    const uint64_t lines = r.u64(), customers = r.u64(), max_orders = r.u64(), max_lines = r.u64(),
+                   custom = r.u64();
     s->customers = r.column<uint64_t>();
     s->line_start = r.column<uint32_t>();
     s->order_start = r.column<uint32_t>();
-    s->ts = r.column<int64_t>();
-    s->price = r.column<int64_t>();
-    s->order = r.column<uint32_t>();
-    s->item = r.column<uint32_t>();
+    s->ts = r.packed();
+    s->price = r.packed();
+    s->order = r.packed();
+    s->item = r.packed();
     s->items = r.dict();
     s->order_ids = r.dict();
     s->paths = r.dict();
@@ -194,16 +225,16 @@ SnapshotPtr decode(std::shared_ptr<uint64_t[]> buffer, size_t size) {
         const uint64_t type = r.u64();
         expect(type <= static_cast<uint64_t>(sp::ValueType::timestamp), "unknown column type");
         c.type = static_cast<sp::ValueType>(type);
-        c.codes = r.column<uint32_t>();
+        c.values = r.packed();
         c.dict = r.dict();
-        c.numbers = r.column<int64_t>();
         c.present = r.column<uint64_t>();
         s->custom.push_back(std::move(c));
     }
     expect(r.at_end(), "bytes after the last column");
     expect(s->lines() == lines && s->customer_count() == customers, "sizes differ from header");
-    expect(max_orders <= UINT32_MAX, "order count out of range");
+    expect(max_orders <= UINT32_MAX && max_lines <= UINT32_MAX, "counts out of range");
     s->max_orders = static_cast<uint32_t>(max_orders);
+    s->max_lines = static_cast<uint32_t>(max_lines);
 
     // "incarnation/removals/mark"; the incarnation may itself contain '/'.
     const size_t b = version.rfind('/');
@@ -241,14 +272,15 @@ std::string encode_snapshot(const Snapshot& s) {
     w.u64(s.lines());
     w.u64(s.customer_count());
     w.u64(s.max_orders);
+    w.u64(s.max_lines);
     w.u64(s.custom.size());
     w.column(s.customers);
     w.column(s.line_start);
     w.column(s.order_start);
-    w.column(s.ts);
-    w.column(s.price);
-    w.column(s.order);
-    w.column(s.item);
+    w.packed(s.ts);
+    w.packed(s.price);
+    w.packed(s.order);
+    w.packed(s.item);
     w.dict(s.items);
     w.dict(s.order_ids);
     w.dict(s.paths);
@@ -257,9 +289,8 @@ std::string encode_snapshot(const Snapshot& s) {
     for (const CustomColumn& c : s.custom) {
         w.block(c.name.data(), c.name.size());
         w.u64(static_cast<uint64_t>(c.type));
-        w.column(c.codes);
+        w.packed(c.values);
         w.dict(c.dict);
-        w.column(c.numbers);
         w.column(c.present);
     }
     std::string& out = w.bytes();

@@ -18,7 +18,7 @@
 
 namespace sightline::evaluator_columnar {
 
-constexpr uint32_t kSnapshotFormat = 1;
+constexpr uint32_t kSnapshotFormat = 2;  // 2: packed line columns
 
 // The bytes of the file for a snapshot.
 std::string encode_snapshot(const Snapshot& snapshot);
