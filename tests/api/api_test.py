@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -284,6 +285,7 @@ def main():
         listen = '["127.0.0.1:0", "[::1]:0"]' if ipv6_loopback() else '["127.0.0.1:0"]'
         main_server = Server(work, "main",
                              f'  listen: {listen}\n  tls: off\n  threads: 4\n' + limits +
+                             f'  member_lists: {{keep: {KEEP_LISTS}, days: 7}}\n' +
                              tokens_yaml([alice, ops, bob]), evaluators)
         servers.append(main_server)
 
@@ -308,6 +310,7 @@ def main():
         crud_tests(main_server, alice, ops)
         if evaluators:
             evaluation_tests(main_server, alice, ops, evaluators, seen_ids, work)
+            changes_tests(main_server, alice, ops, bob, seen_ids, work)
             concurrency_tests(main_server, alice)
         else:
             r = call(main_server, "POST", "/v1/tenants/demo/segments/vip/evaluate",
@@ -393,6 +396,10 @@ api:
         ("an unknown key", '  tls: off\n  limits: {max_body: 5}\n', "api.limits.max_body"),
         ("a limit out of range", '  tls: off\n  limits: {read_timeout_ms: 0}\n',
          "api.limits.read_timeout_ms"),
+        ("no member lists kept", '  tls: off\n  member_lists: {keep: 0}\n',
+         "api.member_lists.keep"),
+        ("an unknown member_lists key", '  tls: off\n  member_lists: {hours: 5}\n',
+         "api.member_lists.hours"),
     ]
     for what, api, key in cases:
         path = os.path.join(work, "bad.yaml")
@@ -731,6 +738,205 @@ def evaluation_tests(s, alice, ops, evaluators, seen_ids, work):
     check("the loaded customer is a vip now", r.body and r.body["member"] is True, r)
     r = call(s, "GET", f"{base}/vip/members/4242424242424242?as_of=2025-05-01", t)
     check("...but not at an as_of before the purchase", r.body and r.body["member"] is False, r)
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes since an evaluation (tokens, member lists)
+
+KEEP_LISTS = 8  # api.member_lists.keep of the main server
+
+
+def stored_member_ids(work):
+    """Every customer id in the stored member lists, decoded from the file itself."""
+    path = os.path.join(work, "var", "state", "member_lists", "member_lists.sqlite")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        ids = set()
+        for (blob,) in db.execute("SELECT members FROM lists"):
+            assert blob[0] == 1, "format byte"
+            previous, i = 0, 1
+            while i < len(blob):
+                gap, shift = 0, 0
+                while True:
+                    byte = blob[i]
+                    i += 1
+                    gap |= (byte & 0x7F) << shift
+                    shift += 7
+                    if not byte & 0x80:
+                        break
+                previous += gap
+                ids.add(str(previous))
+        return ids
+    finally:
+        db.close()
+
+
+def all_changes(s, t, path, since, as_of, limit):
+    """Every page of a changes answer: (first page's body, [(id, change)], pages, tokens seen)."""
+    collected, cursor, pages, first, tokens = [], None, 0, None, set()
+    while pages < 1000:
+        q = f"?since={since}&limit={limit}" + (f"&as_of={as_of}" if as_of else "")
+        r = call(s, "GET", path + q + (f"&cursor={cursor}" if cursor else ""), t)
+        if r.status != 200:
+            fail(f"changes paging: {r!r}")
+            break
+        pages += 1
+        first = first or r.body
+        tokens.add(r.body["token"])
+        collected += [(c["id"], c["change"]) for c in r.body["changes"]]
+        cursor = r.body["next_cursor"]
+        if cursor is None:
+            break
+    return first, collected, pages, tokens
+
+
+def expected_changes(before, after):
+    return sorted([(i, "added") for i in set(after) - set(before)] +
+                  [(i, "removed") for i in set(before) - set(after)], key=lambda c: int(c[0]))
+
+
+def changes_tests(s, alice, ops, bob, seen_ids, work):
+    t = alice["token"]
+    base = "/v1/tenants/demo/segments"
+    path = f"{base}/recent/changes"
+    recent = {"id": "recent", "name": "Bought in the last 30 days",
+              "rule": {"purchased": {"within_days": 30}}}
+    r = call(s, "PUT", f"{base}/recent", t, body=recent)
+    check("PUT recent", r.status in (200, 201), r)
+    a_of, b_of = "2025-06-01T00:00:00Z", "2025-06-20T00:00:00Z"
+    a = call(s, "POST", f"{base}/recent/evaluate", t, body={"as_of": a_of}).body
+    b = call(s, "POST", f"{base}/recent/evaluate", t, body={"as_of": b_of}).body
+    if not a or not b:
+        fail("evaluate recent")
+        return
+    check("evaluate answers a token per evaluation", a["token"] != b["token"], (a, b))
+    expected = expected_changes(a["ids"], b["ids"])
+    check("changes: the data has customers coming and going (test data sanity)",
+          any(c == "added" for _, c in expected) and any(c == "removed" for _, c in expected)
+          and len(expected) > 600, len(expected))
+    seen_ids.update(i for i, _ in expected[:500])
+
+    # The exact difference, one list by id, paged.
+    first, collected, pages, tokens = all_changes(s, t, path, a["token"], b_of, 250)
+    check("changes: every customer added and removed between the two evaluations, once, by id",
+          collected == expected, (len(collected), len(expected)))
+    check("changes: pages of at most limit", pages == (len(expected) + 249) // 250, pages)
+    check("changes: every page belongs to one new evaluation (one token)", len(tokens) == 1,
+          tokens)
+    if not first:
+        return
+    check("changes: counts, count now, since_as_of and as_of",
+          first["added"] == sum(c == "added" for _, c in expected)
+          and first["removed"] == sum(c == "removed" for _, c in expected)
+          and first["count"] == b["count"] and first["since_as_of"] == a_of
+          and first["as_of"] == b_of, first)
+    token_c = first["token"]
+    check("changes: a new token, not the since one nor b's",
+          token_c not in (a["token"], b["token"]), token_c)
+    r = call(s, "GET", f"{path}?since={token_c}&as_of={b_of}", t)
+    check("changes since the new token, same as_of: nothing",
+          r.body and r.body["changes"] == [] and r.body["added"] == r.body["removed"] == 0
+          and r.body["next_cursor"] is None, r)
+
+    # Later pages come from the first page's pair of evaluations, whatever happens meanwhile.
+    r = call(s, "GET", f"{path}?since={a['token']}&as_of={b_of}&limit=100", t)
+    page1 = r.body or {"changes": [], "next_cursor": None}
+    with open("late.csv", "w") as f:
+        f.write("order,timestamp,customer,item,price\n"
+                "LATE-1,2025-06-19T10:00:00Z,5151515151515151,X-1,700\n")
+    run("load", "--profile", s.profile, "--tenant", "demo", "late.csv")
+    seen_ids.add("5151515151515151")
+    rest, cursor = [], page1["next_cursor"]
+    while cursor:
+        r = call(s, "GET", f"{path}?since={a['token']}&as_of=2024-01-01&limit=100&cursor={cursor}",
+                 t)
+        if r.status != 200:
+            fail(f"changes cursor after a load: {r!r}")
+            break
+        rest += [(c["id"], c["change"]) for c in r.body["changes"]]
+        cursor = r.body["next_cursor"]
+    check("changes: pages after a load (and with another as_of) still fit the first page",
+          [(c["id"], c["change"]) for c in page1["changes"]] + rest == expected,
+          len(rest))
+    r = call(s, "GET", f"{path}?since={a['token']}&as_of={b_of}&limit=100000", t)
+    check("changes: a new request sees the loaded customer as added",
+          r.body and ("5151515151515151", "added") in [(c["id"], c["change"])
+                                                       for c in r.body["changes"]], r)
+
+    # An edited definition is diffed all the same.
+    before_edit = call(s, "POST", f"{base}/recent/evaluate", t, body={"as_of": b_of}).body
+    call(s, "PUT", f"{base}/recent", t, body=dict(recent, rule={"purchased": {"within_days": 60}}))
+    wider = call(s, "POST", f"{base}/recent/evaluate", t, body={"as_of": b_of}).body
+    _, collected, _, _ = all_changes(s, t, path, before_edit["token"], b_of, 100000)
+    check("changes: an edited definition is diffed from the list before the edit",
+          collected == expected_changes(before_edit["ids"], wider["ids"])
+          and len(collected) > 0, len(collected))
+
+    # Tokens are bound to their tenant and segment; unknown and expired ones are gone.
+    vip = call(s, "POST", f"{base}/vip/evaluate?limit=3", t, body={"as_of": b_of}).body
+    r = call(s, "GET", f"{path}?since={vip['token']}", t)
+    expect_error("changes since a token of another segment: 410 token_foreign", r, 410,
+                 "token_foreign")
+    check("410 says to evaluate in full",
+          r.code() is not None and "evaluate" in r.body["error"]["message"], r)
+    call(s, "PUT", "/v1/tenants/other/segments/recent", ops["token"], body=recent)
+    theirs = call(s, "POST", "/v1/tenants/other/segments/recent/evaluate", ops["token"]).body
+    r = call(s, "GET", f"{path}?since={theirs['token']}", t)
+    expect_error("changes since a token of another tenant's same segment: 410", r, 410,
+                 "token_foreign")
+    r = call(s, "GET", f"/v1/tenants/other/segments/recent/changes?since={theirs['token']}",
+             bob["token"])
+    check("...while it works in its own tenant", r.status == 200, r)
+    r = call(s, "GET", f"{path}?since={'0' * 32}", t)
+    expect_error("changes since an unknown token: 410 token_expired", r, 410, "token_expired")
+    page2 = call(s, "POST", f"{base}/vip/evaluate?limit=3&after={vip['ids'][-1]}", t,
+                 body={"as_of": b_of}).body
+    check("evaluate: a later page of one evaluation carries the first page's token",
+          page2 and page2["token"] == vip["token"], page2)
+    oldest = vip["token"]
+    for _ in range(KEEP_LISTS):
+        newest = call(s, "POST", f"{base}/vip/evaluate?limit=1", t).body["token"]
+    r = call(s, "GET", f"{base}/vip/changes?since={oldest}", t)
+    expect_error(f"changes since a token beyond the last {KEEP_LISTS} evaluations: 410 "
+                 "token_expired", r, 410, "token_expired")
+    r = call(s, "GET", f"{base}/vip/changes?since={newest}&limit=5", t)
+    check("...the newest token works", r.status == 200, r)
+
+    # Wrong requests.
+    for what, q, status, code in [
+        ("without since", "", 400, "invalid_token"),
+        ("a malformed since", "?since=abc", 400, "invalid_token"),
+        ("an upper-case since", f"?since={token_c.upper()}", 400, "invalid_token"),
+        ("a malformed cursor", f"?since={token_c}&cursor=zz", 400, "invalid_cursor"),
+        ("a cursor of the changes since another token",
+         f"?since={token_c}&cursor={first['token']}.5", 400, "invalid_cursor"),
+        ("limit=0", f"?since={token_c}&limit=0", 400, "invalid_paging"),
+        ("an impossible as_of", f"?since={token_c}&as_of=2026-02-30", 400, "invalid_as_of"),
+        ("an unknown parameter", f"?since={token_c}&after=5", 400, "unknown_parameter"),
+    ]:
+        expect_error(f"changes {what}: {status} {code}", call(s, "GET", path + q, t), status, code)
+    r = call(s, "GET", f"{base}/nope/changes?since={token_c}", t)
+    expect_error("changes of an unknown segment: 404", r, 404, "unknown_segment")
+    r = call(s, "GET", f"{path}?since={token_c}", bob["token"])
+    expect_error("changes with a token that does not reach the tenant: 403", r, 403, "forbidden")
+
+    # A selective deletion takes its customers out of every stored list.
+    now = call(s, "POST", f"{base}/recent/evaluate", t, body={"as_of": b_of}).body
+    gone = now["ids"][len(now["ids"]) // 2]
+    seen_ids.add(gone)
+    check("the stored lists hold the customer before the deletion", gone in stored_member_ids(work))
+    run("delete", "--profile", s.profile, "--tenant", "demo", "--customers", gone,
+        "--reason", "api test: erasure request")
+    check("a deleted customer is in no stored list (the file's bytes)",
+          gone not in stored_member_ids(work))
+    r = call(s, "GET", f"{path}?since={now['token']}&as_of={b_of}", t)
+    check("changes after a deletion: the token still works, the customer is not listed, a warning "
+          "says why", r.status == 200 and gone not in [c["id"] for c in r.body["changes"]]
+          and any("deleted" in w for w in r.body["warnings"]), r)
+    path_db = os.path.join(work, "var", "state", "member_lists", "member_lists.sqlite")
+    check("the member lists are 0600 in a 0700 folder",
+          os.stat(path_db).st_mode & 0o777 == 0o600
+          and os.stat(os.path.dirname(path_db)).st_mode & 0o777 == 0o700)
 
 
 def concurrency_tests(s, alice):

@@ -1,12 +1,14 @@
 #include "sightline/http/segment_api.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
 #include "sightline/core/json_input.hpp"
+#include "sightline/core/member_lists.hpp"
 #include "sightline/core/timestamp.hpp"
 
 namespace sightline::http {
@@ -249,9 +251,56 @@ std::string warnings_json(const std::vector<std::string>& warnings) {
     return json(warnings).dump();
 }
 
+// A JSON object whose last member is a list: `head` (up to and including the '['), items
+// [first, last) each written by render(i, out), then "]}". Small lists go in one body, large ones
+// are streamed in chunks (render keeps alive whatever it reads).
+Response list_response(std::string head, size_t first, size_t last,
+                       std::function<void(size_t, std::string&)> render) {
+    Response r;
+    if (last - first <= kStreamThreshold) {
+        r.body = std::move(head);
+        r.body.reserve(r.body.size() + (last - first) * 12 + 2);
+        for (size_t i = first; i < last; ++i) {
+            if (i != first) r.body += ',';
+            render(i, r.body);
+        }
+        r.body += "]}";
+        return r;
+    }
+    struct State {
+        std::string head;
+        size_t next;
+        bool head_sent = false;
+        bool done = false;
+    };
+    auto state = std::make_shared<State>(State{std::move(head), first});
+    r.next_chunk = [state, first, last, render = std::move(render)](std::string& out) {
+        if (state->done) return false;
+        if (!state->head_sent) {
+            out = state->head;
+            state->head_sent = true;
+        }
+        constexpr size_t kItemsPerChunk = 4096;
+        const size_t stop = std::min(last, state->next + kItemsPerChunk);
+        for (size_t i = state->next; i < stop; ++i) {
+            if (i != first) out += ',';
+            render(i, out);
+        }
+        state->next = stop;
+        if (stop == last) {
+            out += "]}";
+            state->done = true;
+        }
+        return true;
+    };
+    return r;
+}
+
 // The evaluation as JSON, ids last: small results in one body, large ones streamed in chunks.
+// token: the stored segment's evaluation token (member_lists.hpp); previews have none.
 Response evaluation_response(core::Evaluation evaluation, const std::string& segment,
-                             const Page& page, Request& request) {
+                             const Page& page, Request& request,
+                             const std::optional<std::string>& token = std::nullopt) {
     auto data = std::make_shared<core::Evaluation>(std::move(evaluation));
     const auto& ids = data->customers;
     auto begin = ids.begin();
@@ -269,51 +318,135 @@ Response evaluation_response(core::Evaluation evaluation, const std::string& seg
                        ",\"evaluator\":" + quote(data->evaluator) +
                        ",\"cached\":" + (data->cached ? "true" : "false") +
                        ",\"count\":" + std::to_string(ids.size()) +
+                       (token ? ",\"token\":" + quote(*token) : std::string()) +
                        ",\"warnings\":" + warnings_json(data->warnings) + ",\"next_after\":" +
                        (more ? quote(std::to_string(*(end - 1))) : std::string("null")) +
                        ",\"ids\":[";
-    Response r;
-    if (last - first <= kStreamThreshold) {
-        r.body = std::move(head);
-        r.body.reserve(r.body.size() + (last - first) * 12 + 2);
-        for (size_t i = first; i < last; ++i) {
-            if (i != first) r.body += ',';
-            r.body += '"';
-            r.body += std::to_string(ids[i]);
-            r.body += '"';
-        }
-        r.body += "]}";
-        return r;
+    return list_response(std::move(head), first, last, [data](size_t i, std::string& out) {
+        out += '"';
+        out += std::to_string(data->customers[i]);
+        out += '"';
+    });
+}
+
+core::MemberListSettings member_list_settings(const core::Runtime& runtime) {
+    const auto& api = runtime.profile().api;
+    return api ? api->member_lists : core::MemberListSettings{};
+}
+
+// `changes` (docs/api.md): the ids added to and removed from a stored segment since the
+// evaluation a token names.
+
+// The most ids a changes page holds by default, and at most (?limit=).
+constexpr size_t kDefaultChangesPage = 10'000;
+
+[[noreturn]] void token_gone(core::MemberLists::Found found, const std::string& what) {
+    if (found == core::MemberLists::Found::foreign)
+        throw ApiError(410, "token_foreign",
+                       what +
+                           " names an evaluation of another segment or tenant: evaluate this "
+                           "segment in full (POST .../evaluate) and use the token it returns");
+    throw ApiError(410, "token_expired",
+                   what +
+                       " is unknown or expired (only the last evaluations of a segment are "
+                       "kept, for a few days: api.member_lists): evaluate the segment in full "
+                       "(POST .../evaluate) and use the token it returns");
+}
+
+const std::string& since_token(const Request& request) {
+    auto it = request.query.find("since");
+    if (it == request.query.end())
+        throw ApiError(400, "invalid_token",
+                       "since (the token of an earlier evaluation) is required",
+                       {{"since", "missing", "required"}});
+    if (!core::is_member_list_token(it->second))
+        throw ApiError(400, "invalid_token",
+                       "since must be a token from an evaluate or changes answer (32 hex digits)",
+                       {{"since", "malformed", "expected 32 lower-case hexadecimal digits"}});
+    return it->second;
+}
+
+// A changes cursor: the answer's token and the last id of the page before, "<token>.<id>".
+struct ChangesCursor {
+    std::string token;
+    uint64_t after = 0;
+};
+
+std::string cursor_text(const std::string& token, uint64_t after) {
+    return token + "." + std::to_string(after);
+}
+
+std::optional<ChangesCursor> read_cursor(const Request& request) {
+    auto it = request.query.find("cursor");
+    if (it == request.query.end()) return std::nullopt;
+    const std::string& text = it->second;
+    const size_t dot = text.find('.');
+    ChangesCursor cursor;
+    std::optional<uint64_t> after;
+    if (dot != std::string::npos) {
+        cursor.token = text.substr(0, dot);
+        after = parse_u64(text.substr(dot + 1));
     }
-    struct State {
-        std::string head;
-        size_t next;
-        bool head_sent = false;
-        bool done = false;
-    };
-    auto state = std::make_shared<State>(State{std::move(head), first});
-    r.next_chunk = [data, state, first, last](std::string& out) {
-        if (state->done) return false;
-        if (!state->head_sent) {
-            out = state->head;
-            state->head_sent = true;
-        }
-        constexpr size_t kIdsPerChunk = 4096;
-        const size_t stop = std::min(last, state->next + kIdsPerChunk);
-        for (size_t i = state->next; i < stop; ++i) {
-            if (i != first) out += ',';
-            out += '"';
-            out += std::to_string(data->customers[i]);
-            out += '"';
-        }
-        state->next = stop;
-        if (stop == last) {
-            out += "]}";
-            state->done = true;
-        }
-        return true;
-    };
-    return r;
+    if (!after || !core::is_member_list_token(cursor.token))
+        throw ApiError(400, "invalid_cursor",
+                       "cursor must be the next_cursor of a previous changes page",
+                       {{"cursor", "malformed", "expected a next_cursor value"}});
+    cursor.after = *after;
+    return cursor;
+}
+
+size_t changes_limit(const Request& request) {
+    auto it = request.query.find("limit");
+    if (it == request.query.end()) return kDefaultChangesPage;
+    auto v = parse_u64(it->second);
+    if (!v || *v < 1 || *v > kMaxPageSize)
+        throw ApiError(
+            400, "invalid_paging",
+            "limit must be an integer from 1 to " + std::to_string(kMaxPageSize),
+            {{"limit", "out_of_range", "expected 1 to " + std::to_string(kMaxPageSize)}});
+    return static_cast<size_t>(*v);
+}
+
+// One page of the diff between the two lists of `now` (its own and the one it was diffed from).
+Response changes_response(core::StoredMembers now, std::vector<std::string> warnings,
+                          const std::string& segment, uint64_t after, bool from_start, size_t limit,
+                          Request& request) {
+    auto changes = std::make_shared<std::vector<core::MemberChange>>(
+        core::diff_members(now.since_customers, now.customers));
+    size_t added = 0;
+    for (const auto& c : *changes) added += c.added ? 1 : 0;
+    const size_t removed = changes->size() - added;
+    size_t first = 0;
+    if (!from_start)
+        first = static_cast<size_t>(
+            std::upper_bound(changes->begin(), changes->end(), after,
+                             [](uint64_t id, const core::MemberChange& c) { return id < c.id; }) -
+            changes->begin());
+    const size_t last = std::min(changes->size(), first + limit);
+    if (now.since_scrubbed)
+        warnings.push_back(
+            "customers were deleted from this tenant since the earlier evaluation (a selective "
+            "deletion): they are not listed as removed");
+    request.log["count"] = std::to_string(now.customers.size());
+    request.log["result_size"] = std::to_string(last - first);
+    std::string head = "{\"segment\":" + quote(segment) +
+                       ",\"since_as_of\":" + quote(core::format_timestamp(now.since_as_of_us)) +
+                       ",\"as_of\":" + quote(core::format_timestamp(now.as_of_us)) +
+                       ",\"evaluator\":" + quote(now.evaluator) + ",\"token\":" + quote(now.token) +
+                       ",\"count\":" + std::to_string(now.customers.size()) +
+                       ",\"added\":" + std::to_string(added) +
+                       ",\"removed\":" + std::to_string(removed) +
+                       ",\"warnings\":" + warnings_json(warnings) + ",\"next_cursor\":" +
+                       (last < changes->size() && last > first
+                            ? quote(cursor_text(now.token, (*changes)[last - 1].id))
+                            : std::string("null")) +
+                       ",\"changes\":[";
+    return list_response(std::move(head), first, last, [changes](size_t i, std::string& out) {
+        const core::MemberChange& c = (*changes)[i];
+        out += "{\"id\":\"";
+        out += std::to_string(c.id);
+        out += c.added ? "\",\"change\":\"added\"}" : "\",\"change\":\"removed\"}";
+    });
 }
 
 }  // namespace
@@ -322,6 +455,8 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
     const std::string base = "/v1/tenants/{tenant}/segments";
     core::SegmentService* svc = &service;
     core::Runtime* rt = &runtime;
+    // Opened on first use; shared by every request of this listener.
+    auto lists = std::make_shared<core::MemberLists>(runtime.profile().state_dir, runtime.clock());
 
     router.add({"GET", base, guarded([svc](Request& request) {
                     only_query(request, {});
@@ -433,7 +568,7 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                     return json_response(200, std::move(body));
                 })});
 
-    router.add({"POST", base + "/{id}/evaluate", guarded([svc](Request& request) {
+    router.add({"POST", base + "/{id}/evaluate", guarded([svc, rt, lists](Request& request) {
                     only_query(request, {"limit", "after"});
                     const std::string& tenant = request.params.at("tenant");
                     svc->check_tenant(tenant);
@@ -445,7 +580,63 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                         as_of = parse_as_of(t, "as_of");
                     core::Evaluation ev =
                         svc->evaluate_stored(tenant, id, as_of, string_field(body, "evaluator"));
-                    return evaluation_response(std::move(ev), id, page, request);
+                    // A later page (after=) of the same evaluation keeps the first page's token.
+                    const auto settings = member_list_settings(*rt);
+                    const std::string token =
+                        page.after ? lists->record_or_reuse(tenant, id, ev.customers, ev.as_of_us,
+                                                            ev.evaluator, settings)
+                                   : lists->record(tenant, id, ev.customers, ev.as_of_us,
+                                                   ev.evaluator, settings);
+                    return evaluation_response(std::move(ev), id, page, request, token);
+                })});
+
+    router.add({"GET", base + "/{id}/changes", guarded([svc, rt, lists](Request& request) {
+                    only_query(request, {"since", "as_of", "cursor", "limit"});
+                    const std::string& tenant = request.params.at("tenant");
+                    svc->check_tenant(tenant);
+                    const std::string& id = segment_id(request);
+                    const std::string& since = since_token(request);
+                    const std::optional<ChangesCursor> cursor = read_cursor(request);
+                    const size_t limit = changes_limit(request);
+                    const auto settings = member_list_settings(*rt);
+                    // An unknown segment is 404 before any token is looked at.
+                    if (!svc->store().get(tenant, id))
+                        throw ApiError(404, "unknown_segment", "no segment '" + id + "'");
+                    if (cursor) {
+                        // A later page: the same pair of evaluations as the first (as_of is
+                        // ignored).
+                        auto found = lists->find(tenant, id, cursor->token, settings);
+                        if (found.found != core::MemberLists::Found::yes)
+                            token_gone(found.found, "the cursor's evaluation");
+                        if (found.members->since_token != since)
+                            throw ApiError(
+                                400, "invalid_cursor",
+                                "this cursor pages the changes since another token: pass the "
+                                "same since as on the first page",
+                                {{"cursor", "other_since", "from another changes answer"}});
+                        return changes_response(std::move(*found.members), {}, id, cursor->after,
+                                                false, limit, request);
+                    }
+                    const std::optional<int64_t> as_of = query_as_of(request);
+                    auto before = lists->find(tenant, id, since, settings);
+                    if (before.found != core::MemberLists::Found::yes)
+                        token_gone(before.found, "since");
+                    core::Evaluation ev = svc->evaluate_stored(tenant, id, as_of);
+                    request.log["cached"] = ev.cached ? "true" : "false";
+                    core::StoredMembers now;
+                    now.token = lists->record(tenant, id, ev.customers, ev.as_of_us, ev.evaluator,
+                                              settings, &*before.members);
+                    now.tenant = tenant;
+                    now.segment = id;
+                    now.as_of_us = ev.as_of_us;
+                    now.evaluator = ev.evaluator;
+                    now.customers = std::move(ev.customers);
+                    now.since_token = since;
+                    now.since_as_of_us = before.members->as_of_us;
+                    now.since_scrubbed = before.members->scrubbed;
+                    now.since_customers = std::move(before.members->customers);
+                    return changes_response(std::move(now), std::move(ev.warnings), id, 0, true,
+                                            limit, request);
                 })});
 
     router.add({"GET", base + "/{id}/count", guarded([svc](Request& request) {
