@@ -71,7 +71,7 @@ const char* const kDefinitions[][2] = {
     {"lapsed VIPs (revenue 730 days, not purchased 90)",
      R"({"all":[{"revenue":{"within_days":730,"min":500}},{"not":{"purchased":{"within_days":90}}}]})"},
     {"any of three, minus defecting",
-     R"({"all":[{"any":[{"orders":{"min":2}},{"revenue":{"min":100}},{"field":{"name":"i_store","op":"in","values":[1,2,3]}}]},{"not":{"lifecycle":"defecting"}}]})"},
+     R"({"all":[{"any":[{"orders":{"min":2}},{"revenue":{"min":100}},{"field":{"name":"i_store","op":"in","value":[1,2,3]}}]},{"not":{"lifecycle":"defecting"}}]})"},
 };
 
 void load(sightline::core::Runtime& runtime, const fs::path& file) {

@@ -1,5 +1,7 @@
 #include "snapshot_builder.hpp"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <limits>
 #include <numeric>
@@ -33,23 +35,26 @@ PackedInts pack_codes(const std::vector<uint32_t>& codes) {
     return PackedInts::pack(std::vector<int64_t>(codes.begin(), codes.end()));
 }
 
-StringDict dictionary(const std::vector<const std::string*>& strings) {
+StringDict dictionary(const std::vector<std::string_view>& strings) {
     StringDictWriter w;
-    for (const std::string* s : strings) w.add(*s);
+    for (std::string_view s : strings) w.add(s);
     return w.finish();
 }
 
 }  // namespace
 
+size_t SnapshotBuilder::Interner::Hash::operator()(std::string_view s) const {
+    return static_cast<size_t>(XXH3_64bits(s.data(), s.size()));
+}
+
 uint32_t SnapshotBuilder::Interner::code(std::string_view s) {
-    // One lookup in the common case (seen before); the key is copied only when new.
-    thread_local std::string probe;
-    probe.assign(s.data(), s.size());
-    auto found = codes.find(probe);
+    // One lookup in the common case (seen before); the bytes are copied only when new.
+    auto found = codes.find(s);
     if (found != codes.end()) return found->second;
     const auto code = static_cast<uint32_t>(strings.size());
-    auto inserted = codes.emplace(probe, code).first;
-    strings.push_back(&inserted->first);
+    const std::string_view kept = storage.emplace_back(s);
+    codes.emplace(kept, code);
+    strings.push_back(kept);
     return code;
 }
 
@@ -159,17 +164,53 @@ void SnapshotBuilder::add_catalog(std::string_view item, std::string_view path) 
     catalog_.emplace_back(std::string(item), paths_.code(path));
 }
 
+std::vector<uint32_t> SnapshotBuilder::customer_time_order() const {
+    // Customers numbered by first sight, then ranked by id: a counting sort by rank keeps the
+    // scan order within a customer; each customer's few lines are then insertion-sorted by time
+    // (stable). Linear in the lines, where a comparison sort of them all is not.
+    const size_t n = rows();
+    std::unordered_map<uint64_t, uint32_t> dense;
+    dense.reserve(n / 4 + 16);
+    std::vector<uint64_t> ids;
+    std::vector<uint32_t> group(n);
+    for (size_t i = 0; i < n; ++i) {
+        auto [it, added] = dense.emplace(customer_[i], static_cast<uint32_t>(ids.size()));
+        if (added) ids.push_back(customer_[i]);
+        group[i] = it->second;
+    }
+    std::vector<uint32_t> by_id(ids.size());
+    std::iota(by_id.begin(), by_id.end(), 0);
+    std::sort(by_id.begin(), by_id.end(), [&](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
+    std::vector<uint32_t> rank(ids.size());
+    for (size_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = static_cast<uint32_t>(r);
+    std::vector<uint32_t> start(ids.size() + 1, 0);
+    for (size_t i = 0; i < n; ++i) ++start[rank[group[i]] + 1];
+    for (size_t r = 0; r < ids.size(); ++r) start[r + 1] += start[r];
+    std::vector<uint32_t> perm(n), next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) perm[next[rank[group[i]]]++] = static_cast<uint32_t>(i);
+    auto earlier = [&](uint32_t a, uint32_t b) { return ts_[a] < ts_[b]; };
+    for (size_t r = 0; r < ids.size(); ++r) {
+        if (start[r + 1] - start[r] > 32) {  // a customer with many lines: no quadratic sort
+            std::stable_sort(perm.begin() + start[r], perm.begin() + start[r + 1], earlier);
+            continue;
+        }
+        for (uint32_t k = start[r] + 1; k < start[r + 1]; ++k) {
+            const uint32_t row = perm[k];
+            uint32_t j = k;
+            for (; j > start[r] && ts_[perm[j - 1]] > ts_[row]; --j) perm[j] = perm[j - 1];
+            perm[j] = row;
+        }
+    }
+    return perm;
+}
+
 std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& version) {
     auto snap = std::make_shared<Snapshot>();
     snap->version = version;
     const size_t n = rows();
 
     // Customer-major, time order within a customer; equal times keep their scan order.
-    std::vector<uint32_t> perm(n);
-    std::iota(perm.begin(), perm.end(), 0);
-    std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
-        return customer_[a] != customer_[b] ? customer_[a] < customer_[b] : ts_[a] < ts_[b];
-    });
+    const std::vector<uint32_t> perm = customer_time_order();
 
     std::vector<uint64_t> customers;
     std::vector<uint32_t> line_start, order_start, local(n);
@@ -196,7 +237,7 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
             owner[key] = position;
             owner_code[key] = orders_of_customer++;
             ++global_orders;
-            order_ids.add(*orders_.strings[key]);
+            order_ids.add(orders_.strings[key]);
         }
         local[i] = owner_code[key];
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,8 +41,12 @@ public:
 private:
     // Strings numbered in order of first sight.
     struct Interner {
-        std::unordered_map<std::string, uint32_t> codes;
-        std::vector<const std::string*> strings;
+        struct Hash {
+            size_t operator()(std::string_view s) const;
+        };
+        std::unordered_map<std::string_view, uint32_t, Hash> codes;  // views into `storage`
+        std::deque<std::string> storage;                             // never moves its strings
+        std::vector<std::string_view> strings;
         uint32_t code(std::string_view s);
     };
     struct PendingColumn {
@@ -53,6 +58,8 @@ private:
     };
 
     size_t column_index(const plugin::Column& column);
+    // Row numbers by (customer, time), scan order kept among equals.
+    std::vector<uint32_t> customer_time_order() const;
     void add_line(uint64_t customer, int64_t ts, int64_t price, uint32_t order, uint32_t item);
 
     std::vector<uint64_t> customer_;
