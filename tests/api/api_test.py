@@ -863,6 +863,19 @@ def changes_tests(s, alice, ops, bob, seen_ids, work):
           r.body and ("5151515151515151", "added") in [(c["id"], c["change"])
                                                        for c in r.body["changes"]], r)
 
+    # More than 10,000 changes in a page are streamed, and whole.
+    early = call(s, "POST", f"{base}/everyone/evaluate?limit=1", t,
+                 body={"as_of": "2023-12-01T00:00:00Z"}).body
+    late_of = "2026-10-31T00:00:00Z"
+    late = call(s, "POST", f"{base}/everyone/evaluate", t, body={"as_of": late_of}).body
+    r = call(s, "GET", f"{base}/everyone/changes?since={early['token']}&as_of={late_of}"
+             "&limit=100000", t)
+    check("changes: a page of more than 10,000 is sent chunked, and whole",
+          r.headers.get("transfer-encoding", "").lower() == "chunked" and r.body
+          and r.body["added"] > 10000 and len(r.body["changes"]) == r.body["added"]
+          + r.body["removed"] and r.body["count"] == late["count"]
+          and r.body["next_cursor"] is None, r.body and r.body["added"])
+
     # An edited definition is diffed all the same.
     before_edit = call(s, "POST", f"{base}/recent/evaluate", t, body={"as_of": b_of}).body
     call(s, "PUT", f"{base}/recent", t, body=dict(recent, rule={"purchased": {"within_days": 60}}))
