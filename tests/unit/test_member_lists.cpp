@@ -41,6 +41,40 @@ int64_t count_rows(const std::string& path, const char* table) {
     return n;
 }
 
+std::vector<ProfileError> profile_errors(const testing::TempDir& dir, const std::string& api,
+                                         Profile* out = nullptr) {
+    const std::string path = dir.path() + "/profile.yaml";
+    std::ofstream(path) << "version: 1\narchive: {plugin: archive-fs, config: {root: ./a}}\n"
+                           "target: {plugin: target-sqlite}\ntenants:\n  - id: acme\n"
+                        << api;
+    std::vector<ProfileError> errors;
+    Profile p = load_profile(path, errors);
+    if (out) *out = p;
+    return errors;
+}
+
+TEST(MemberListSettings, ReadFromTheApiSectionWithDefaults) {
+    testing::TempDir dir;
+    Profile p;
+    EXPECT_TRUE(profile_errors(dir, "api: {tls: off}\n", &p).empty());
+    EXPECT_EQ(p.api->member_lists.keep, 10);
+    EXPECT_EQ(p.api->member_lists.days, 7);
+    EXPECT_TRUE(
+        profile_errors(dir, "api: {tls: off, member_lists: {keep: 3, days: 30}}\n", &p).empty());
+    EXPECT_EQ(p.api->member_lists.keep, 3);
+    EXPECT_EQ(p.api->member_lists.days, 30);
+    for (const auto& [api, key] : std::vector<std::pair<std::string, std::string>>{
+             {"api: {tls: off, member_lists: {keep: 0}}\n", "api.member_lists.keep"},
+             {"api: {tls: off, member_lists: {days: 0}}\n", "api.member_lists.days"},
+             {"api: {tls: off, member_lists: {days: x}}\n", "api.member_lists.days"},
+             {"api: {tls: off, member_lists: {size: 3}}\n", "api.member_lists.size"},
+             {"api: {tls: off, member_lists: 5}\n", "api.member_lists"}}) {
+        const auto errors = profile_errors(dir, api);
+        ASSERT_EQ(errors.size(), 1u) << api;
+        EXPECT_EQ(errors[0].key, key) << api;
+    }
+}
+
 TEST(MemberListCodec, RoundTripsAscendingIdsCompactly) {
     const std::vector<std::vector<uint64_t>> cases = {
         {}, {0}, {0, 1, 2}, {5, 127, 128, 16'383, 16'384}, {1, UINT64_MAX - 1, UINT64_MAX}};
