@@ -4,6 +4,7 @@ set(SIGHTLINE_PG_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(SIGHTLINE_PG_LIVE_TEST_SOURCES
   ${SIGHTLINE_PG_DIR}/tests/live_support.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_catalog_test.cpp
+  ${SIGHTLINE_PG_DIR}/tests/live_data_version_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_deletion_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_failure_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_first_load_test.cpp
