@@ -81,6 +81,10 @@ expect_eq "an unknown tenant is refused (exit 1)" 1 "$code"
 run sl report revenue --profile profile.yaml --tenant demo "${RANGE[@]}" --evaluator evaluator-nope
 expect_eq "an evaluator the profile lacks is refused (exit 1)" 1 "$code"
 expect_contains "and named" "evaluator-nope" "$out"
+sed 's/^  - plugin: evaluator-\(sql\|memory\)$//; s/^evaluators:$/evaluators: []/' profile.yaml >no-evaluators.yaml
+run sl report revenue --profile no-evaluators.yaml --tenant demo "${RANGE[@]}"
+expect_eq "a profile without evaluators is refused (exit 1)" 1 "$code"
+expect_contains "saying so" "no evaluators" "$out"
 run sl report --help
 expect_eq "--help exits 0" 0 "$code"
 expect_contains "--help shows the options" "--by" "$out"
