@@ -225,17 +225,22 @@ struct Page {
     std::optional<uint64_t> after;
 };
 
+// ?limit=: 1 to kMaxPageSize, or nothing when absent.
+std::optional<size_t> query_limit(const Request& request) {
+    auto it = request.query.find("limit");
+    if (it == request.query.end()) return std::nullopt;
+    auto v = parse_u64(it->second);
+    if (!v || *v < 1 || *v > kMaxPageSize)
+        throw ApiError(
+            400, "invalid_paging",
+            "limit must be an integer from 1 to " + std::to_string(kMaxPageSize),
+            {{"limit", "out_of_range", "expected 1 to " + std::to_string(kMaxPageSize)}});
+    return static_cast<size_t>(*v);
+}
+
 Page read_page(const Request& request) {
     Page page;
-    if (auto it = request.query.find("limit"); it != request.query.end()) {
-        auto v = parse_u64(it->second);
-        if (!v || *v < 1 || *v > kMaxPageSize)
-            throw ApiError(
-                400, "invalid_paging",
-                "limit must be an integer from 1 to " + std::to_string(kMaxPageSize),
-                {{"limit", "out_of_range", "expected 1 to " + std::to_string(kMaxPageSize)}});
-        page.limit = static_cast<size_t>(*v);
-    }
+    page.limit = query_limit(request);
     if (auto it = request.query.find("after"); it != request.query.end()) {
         auto v = parse_u64(it->second);
         if (!v)
@@ -395,21 +400,9 @@ std::optional<ChangesCursor> read_cursor(const Request& request) {
     return cursor;
 }
 
-size_t changes_limit(const Request& request) {
-    auto it = request.query.find("limit");
-    if (it == request.query.end()) return kDefaultChangesPage;
-    auto v = parse_u64(it->second);
-    if (!v || *v < 1 || *v > kMaxPageSize)
-        throw ApiError(
-            400, "invalid_paging",
-            "limit must be an integer from 1 to " + std::to_string(kMaxPageSize),
-            {{"limit", "out_of_range", "expected 1 to " + std::to_string(kMaxPageSize)}});
-    return static_cast<size_t>(*v);
-}
-
 // One page of the diff between the two lists of `now` (its own and the one it was diffed from).
 Response changes_response(core::StoredMembers now, std::vector<std::string> warnings,
-                          const std::string& segment, uint64_t after, bool from_start, size_t limit,
+                          const std::string& segment, std::optional<uint64_t> after, size_t limit,
                           Request& request) {
     auto changes = std::make_shared<std::vector<core::MemberChange>>(
         core::diff_members(now.since_customers, now.customers));
@@ -417,9 +410,9 @@ Response changes_response(core::StoredMembers now, std::vector<std::string> warn
     for (const auto& c : *changes) added += c.added ? 1 : 0;
     const size_t removed = changes->size() - added;
     size_t first = 0;
-    if (!from_start)
+    if (after)
         first = static_cast<size_t>(
-            std::upper_bound(changes->begin(), changes->end(), after,
+            std::upper_bound(changes->begin(), changes->end(), *after,
                              [](uint64_t id, const core::MemberChange& c) { return id < c.id; }) -
             changes->begin());
     const size_t last = std::min(changes->size(), first + limit);
@@ -597,7 +590,7 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                     const std::string& id = segment_id(request);
                     const std::string& since = since_token(request);
                     const std::optional<ChangesCursor> cursor = read_cursor(request);
-                    const size_t limit = changes_limit(request);
+                    const size_t limit = query_limit(request).value_or(kDefaultChangesPage);
                     const auto settings = member_list_settings(*rt);
                     // An unknown segment is 404 before any token is looked at.
                     if (!svc->store().get(tenant, id))
@@ -615,7 +608,7 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                                 "same since as on the first page",
                                 {{"cursor", "other_since", "from another changes answer"}});
                         return changes_response(std::move(*found.members), {}, id, cursor->after,
-                                                false, limit, request);
+                                                limit, request);
                     }
                     const std::optional<int64_t> as_of = query_as_of(request);
                     auto before = lists->find(tenant, id, since, settings);
@@ -635,8 +628,8 @@ void add_segment_routes(Router& router, core::SegmentService& service, core::Run
                     now.since_as_of_us = before.members->as_of_us;
                     now.since_scrubbed = before.members->scrubbed;
                     now.since_customers = std::move(before.members->customers);
-                    return changes_response(std::move(now), std::move(ev.warnings), id, 0, true,
-                                            limit, request);
+                    return changes_response(std::move(now), std::move(ev.warnings), id,
+                                            std::nullopt, limit, request);
                 })});
 
     router.add({"GET", base + "/{id}/count", guarded([svc](Request& request) {
