@@ -1,6 +1,7 @@
 // Reports over HTTP (docs/api.md, "Reports for trusted hosts"): the report names and one report
-// per tenant and date range, as core::report::run computes them from an evaluator's totals. Mounted on the mutual-TLS
-// `reports:` listener; the console reuses serve_report() for its charts.
+// per tenant and date range, as core::report::run computes them from an evaluator's totals.
+// Mounted on the mutual-TLS `reports:` listener; the console and `sightline report` reuse
+// serve_report().
 #pragma once
 
 #include <nlohmann/json.hpp>
