@@ -77,13 +77,14 @@ size_t SnapshotBuilder::column_index(const sp::Column& column) {
     return columns_.size() - 1;
 }
 
-void SnapshotBuilder::add_line(uint64_t customer, int64_t ts, int64_t price, uint32_t order,
+void SnapshotBuilder::add_line(uint64_t customer, int64_t ts, int64_t price, std::string_view order,
                                uint32_t item) {
     if (rows() >= kMaxLines) throw sp::Error("evaluator-columnar: more than 2^32 lines");
     customer_.push_back(customer);
     ts_.push_back(ts);
     price_.push_back(price);
-    order_.push_back(order);
+    order_bytes_.insert(order_bytes_.end(), order.begin(), order.end());
+    order_at_.push_back(order_bytes_.size());
     item_.push_back(item);
 }
 
@@ -104,8 +105,7 @@ void SnapshotBuilder::add_snapshot(const Snapshot& old) {
     const size_t first = rows();
     for (size_t c = 0; c < old.customer_count(); ++c) {
         for (uint32_t l = old.line_start[c]; l < old.line_start[c + 1]; ++l) {
-            const uint32_t order =
-                orders_.code(old.order_ids.at(old.order_start[c] + old.order.at(l)));
+            const std::string_view order = old.order_ids.at(old.order_start[c] + old.order.at(l));
             add_line(old.customers[c], old.ts.at(l), old.price.at(l), order, items[old.item.at(l)]);
         }
     }
@@ -137,7 +137,7 @@ void SnapshotBuilder::begin_rows(const std::vector<sp::Column>& custom) {
 }
 
 void SnapshotBuilder::add_row(const sp::Value* row) {
-    add_line(row[kCustomer].u, row[kTimestamp].i, row[kPrice].i, orders_.code(row[kOrder].s),
+    add_line(row[kCustomer].u, row[kTimestamp].i, row[kPrice].i, row[kOrder].s,
              items_.code(row[kItem].s));
     // Columns this row's layout lacks get an absent cell.
     const size_t line = rows() - 1;
@@ -214,9 +214,24 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
 
     std::vector<uint64_t> customers;
     std::vector<uint32_t> line_start, order_start, local(n);
-    // Interned order id -> (customer position that last used it, its local code there).
-    std::vector<uint32_t> owner(orders_.strings.size(), std::numeric_limits<uint32_t>::max());
-    std::vector<uint32_t> owner_code(orders_.strings.size(), 0);
+    // The current customer's order ids by local code; a hash index once it has many.
+    std::vector<std::string_view> known;
+    std::unordered_map<std::string_view, uint32_t, Interner::Hash> index;
+    auto local_code = [&](std::string_view id) -> uint32_t {
+        if (known.size() <= 16) {
+            for (size_t k = 0; k < known.size(); ++k)
+                if (known[k] == id) return static_cast<uint32_t>(k);
+        } else {
+            if (index.empty())
+                for (size_t k = 0; k < known.size(); ++k)
+                    index.emplace(known[k], static_cast<uint32_t>(k));
+            auto found = index.find(id);
+            if (found != index.end()) return found->second;
+            index.emplace(id, static_cast<uint32_t>(known.size()));
+        }
+        known.push_back(id);
+        return static_cast<uint32_t>(known.size() - 1);
+    };
     StringDictWriter order_ids;
     uint32_t orders_of_customer = 0, global_orders = 0, max_orders = 0, max_lines = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -230,16 +245,16 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
             line_start.push_back(static_cast<uint32_t>(i));
             order_start.push_back(global_orders);
             orders_of_customer = 0;
+            known.clear();
+            if (!index.empty()) index.clear();  // clear() costs the bucket count even when empty
         }
-        const auto position = static_cast<uint32_t>(customers.size() - 1);
-        const uint32_t key = order_[row];
-        if (owner[key] != position) {
-            owner[key] = position;
-            owner_code[key] = orders_of_customer++;
+        const std::string_view id = order_of(row);
+        local[i] = local_code(id);
+        if (local[i] == orders_of_customer) {
+            ++orders_of_customer;
             ++global_orders;
-            order_ids.add(orders_.strings[key]);
+            order_ids.add(id);
         }
-        local[i] = owner_code[key];
     }
     max_orders = std::max(max_orders, orders_of_customer);
     if (!customers.empty())

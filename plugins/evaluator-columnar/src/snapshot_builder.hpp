@@ -60,12 +60,21 @@ private:
     size_t column_index(const plugin::Column& column);
     // Row numbers by (customer, time), scan order kept among equals.
     std::vector<uint32_t> customer_time_order() const;
-    void add_line(uint64_t customer, int64_t ts, int64_t price, uint32_t order, uint32_t item);
+    void add_line(uint64_t customer, int64_t ts, int64_t price, std::string_view order,
+                  uint32_t item);
+    std::string_view order_of(size_t row) const {
+        return {order_bytes_.data() + order_at_[row], order_at_[row + 1] - order_at_[row]};
+    }
 
     std::vector<uint64_t> customer_;
     std::vector<int64_t> ts_, price_;
-    std::vector<uint32_t> order_, item_;  // interned order id and item
-    Interner orders_, items_, paths_;
+    std::vector<uint32_t> item_;  // interned item
+    // Order ids, back to back: row r's is [order_at_[r], order_at_[r + 1]). They are coded per
+    // customer in finish(), where a customer's few orders are compared directly: no global
+    // table of every order id.
+    std::vector<char> order_bytes_;
+    std::vector<uint64_t> order_at_{0};
+    Interner items_, paths_;
     std::vector<PendingColumn> columns_;
     std::vector<size_t> row_columns_;                        // begin_rows() layout -> columns_
     std::vector<std::pair<std::string, uint32_t>> catalog_;  // (item, path code)
