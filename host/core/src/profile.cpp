@@ -1,5 +1,7 @@
 #include "sightline/core/profile.hpp"
 
+#include <algorithm>
+
 #include "profile_bounds.hpp"
 #include "profile_checker.hpp"
 
@@ -89,8 +91,8 @@ std::optional<ApiSettings> read_listener(Checker& c, const YAML::Node& node, con
     const std::vector<std::string> keys =
         reports ? std::vector<std::string>{"listen",        "tls",    "client_ca", "allow",
                                            "trusted_hosts", "limits", "threads"}
-                : std::vector<std::string>{"listen", "tls",     "allow",
-                                           "tokens", "limits", "threads", "member_lists"};
+                : std::vector<std::string>{"listen", "tls",     "allow",       "tokens",
+                                           "limits", "threads", "member_lists"};
     if (!node.IsMap()) {
         c.fail(node, name, "expected a mapping (" + join(keys) + ")");
         return std::nullopt;
@@ -500,13 +502,18 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
     }
     // A core profile that names no evaluators still answers segments and reports: the resident
     // engine first, the target's own SQL for tenants it declines (docs/profiles.md).
-    if (!p.edge && !root["evaluators"].IsDefined()) {
-        const char* const defaults[] = {"evaluator-columnar", "evaluator-sql"};
-        for (size_t i = 0; i < 2; ++i) {
+    // Only where there is a target to evaluate against, and only the defaults that a
+    // `plugins.allow` list lets in (an allow list that names neither means: no evaluators).
+    if (!p.edge && !root["evaluators"].IsDefined() && root["target"].IsDefined()) {
+        size_t next = 0;
+        for (const char* id : {"evaluator-columnar", "evaluator-sql"}) {
+            if (p.plugin_allow && std::find(p.plugin_allow->begin(), p.plugin_allow->end(), id) ==
+                                      p.plugin_allow->end())
+                continue;
             PluginSection s;
-            s.role = "evaluators[" + std::to_string(i) + "]";
+            s.role = "evaluators[" + std::to_string(next++) + "]";
             s.kind = "evaluator";
-            s.plugin = defaults[i];
+            s.plugin = id;
             p.plugins.push_back(s);
         }
     }
