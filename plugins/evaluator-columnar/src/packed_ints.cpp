@@ -30,9 +30,12 @@ PackedInts PackedInts::pack(const std::vector<int64_t>& values,
         any = true;
     }
     uint64_t scale = 0;
-    for (size_t i = 0; i < values.size() && scale != 1; ++i)
-        if (has(present, i))
-            scale = std::gcd(scale, static_cast<uint64_t>(values[i]) - static_cast<uint64_t>(min));
+    for (size_t i = 0; i < values.size() && scale != 1; ++i) {
+        if (!has(present, i)) continue;
+        const uint64_t distance = static_cast<uint64_t>(values[i]) - static_cast<uint64_t>(min);
+        // Most values are multiples of the divisor found so far: a remainder is cheaper than a gcd.
+        if (scale == 0 || distance % scale != 0) scale = std::gcd(scale, distance);
+    }
     if (scale == 0) scale = 1;
     const uint64_t top = (static_cast<uint64_t>(max) - static_cast<uint64_t>(min)) / scale;
     const uint32_t width = top <= 0xFF ? 1 : top <= 0xFFFF ? 2 : top <= 0xFFFFFFFFull ? 4 : 8;
