@@ -27,8 +27,44 @@ std::pair<uint32_t, uint32_t> lines_in_range(const Snapshot& s, size_t c, const 
     return {run.begin, run.end};
 }
 
+// Per-day accumulators over the range's days: a dense array when the range spans a sane number
+// of days (any real report), a map otherwise.
+template <typename Day>
+class Days {
+public:
+    Days(int64_t from, int64_t to) : first_(day_of(from)), last_(day_of(to - 1)) {
+        if (last_ - first_ < kDenseLimit) dense_.resize(static_cast<size_t>(last_ - first_ + 1));
+    }
+    Day& at(int64_t t) {
+        const int64_t day = day_of(t);
+        if (dense_.empty()) return sparse_[day];
+        return dense_[static_cast<size_t>(day - first_)];
+    }
+    // The days something was counted in, ascending.
+    template <typename Used>
+    std::vector<Day> used(Used&& counted) {
+        std::vector<Day> out;
+        for (size_t i = 0; i < dense_.size(); ++i)
+            if (counted(dense_[i])) {
+                dense_[i].day = first_ + static_cast<int64_t>(i);
+                out.push_back(dense_[i]);
+            }
+        for (auto& [day, d] : sparse_) {
+            d.day = day;
+            out.push_back(d);
+        }
+        return out;
+    }
+
+private:
+    static constexpr int64_t kDenseLimit = 1'000'000;
+    int64_t first_, last_;
+    std::vector<Day> dense_;
+    std::map<int64_t, Day> sparse_;
+};
+
 std::vector<rp::DayLines> day_lines(const Snapshot& s, const AsOf& before_to, int64_t from) {
-    std::map<int64_t, rp::DayLines> days;
+    Days<rp::DayLines> days(from, before_to.instant + 1);
     Scratch times(s), line_times(s), prices(s);
     for (size_t c = 0; c < s.customer_count(); ++c) {
         const auto [b, e] = lines_in_range(s, c, before_to, from, times);
@@ -36,7 +72,7 @@ std::vector<rp::DayLines> day_lines(const Snapshot& s, const AsOf& before_to, in
         const int64_t* ts = line_times.load(s.ts, b, e);
         const int64_t* prices_of = prices.load(s.price, b, e);
         for (uint32_t l = 0; l < e - b; ++l) {
-            rp::DayLines& d = days[day_of(ts[l])];
+            rp::DayLines& d = days.at(ts[l]);
             const int64_t price = prices_of[l];
             ++d.lines;
             if (price > 0) d.gross += price;
@@ -46,29 +82,19 @@ std::vector<rp::DayLines> day_lines(const Snapshot& s, const AsOf& before_to, in
             }
         }
     }
-    std::vector<rp::DayLines> out;
-    for (auto& [day, d] : days) {
-        d.day = day;
-        out.push_back(d);
-    }
-    return out;
+    return days.used([](const rp::DayLines& d) { return d.lines > 0; });
 }
 
 std::vector<rp::DayOrders> day_orders(const Snapshot& s, const AsOf& before_to, int64_t from) {
     const Purchases p = purchases_as_of(s, before_to, true);
-    std::map<int64_t, rp::DayOrders> days;
+    Days<rp::DayOrders> days(from, before_to.instant + 1);
     for (size_t k = 0; k < p.time.size(); ++k) {
         if (p.time[k] < from) continue;  // all are before `to`
-        rp::DayOrders& d = days[day_of(p.time[k])];
+        rp::DayOrders& d = days.at(p.time[k]);
         ++d.orders;
         d.value += p.net[k];
     }
-    std::vector<rp::DayOrders> out;
-    for (auto& [day, d] : days) {
-        d.day = day;
-        out.push_back(d);
-    }
-    return out;
+    return days.used([](const rp::DayOrders& d) { return d.orders > 0; });
 }
 
 int stage(const Purchases& p, size_t c, int64_t instant, const rp::Request& r) {
