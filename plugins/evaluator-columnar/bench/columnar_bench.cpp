@@ -91,7 +91,17 @@ void load(sightline::core::Runtime& runtime, const fs::path& file) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::cout << "usage: evaluator_columnar_bench [LINES (default 1000000)] [--keep]\n"
+                     "evaluator-columnar's snapshot figures on generated data loaded through "
+                     "target-sqlite (docs/benchmarks.md); exit 1 when a figure misses its target\n";
+        return 0;
+    }
     const uint64_t lines = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+    if (lines == 0) {
+        std::cerr << "evaluator_columnar_bench: LINES must be a positive number\n";
+        return 2;
+    }
     const bool keep = argc > 2 && std::string(argv[2]) == "--keep";
     char pattern[] = "/tmp/columnar-bench.XXXXXX";
     if (!::mkdtemp(pattern)) return 2;
