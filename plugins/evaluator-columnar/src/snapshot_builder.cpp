@@ -31,6 +31,12 @@ std::vector<T> permuted(const std::vector<T>& values, const std::vector<uint32_t
     return out;
 }
 
+// Frees a vector's memory now (clear() keeps its capacity).
+template <typename T>
+void release(std::vector<T>& v) {
+    std::vector<T>().swap(v);
+}
+
 PackedInts pack_codes(const std::vector<uint32_t>& codes) {
     return PackedInts::pack(std::vector<int64_t>(codes.begin(), codes.end()));
 }
@@ -58,6 +64,20 @@ uint32_t SnapshotBuilder::Interner::code(std::string_view s) {
     return code;
 }
 
+void SnapshotBuilder::expect_rows(size_t lines) {
+    expected_rows_ = lines;
+    customer_.reserve(lines);
+    ts_.reserve(lines);
+    price_.reserve(lines);
+    item_.reserve(lines);
+    order_at_.reserve(lines + 1);
+    for (PendingColumn& p : columns_) {
+        (p.column.type == sp::ValueType::string ? p.codes.reserve(lines)
+                                                : p.numbers.reserve(lines));
+        p.present.reserve(lines);
+    }
+}
+
 size_t SnapshotBuilder::column_index(const sp::Column& column) {
     for (size_t i = 0; i < columns_.size(); ++i) {
         if (columns_[i].column.name != column.name) continue;
@@ -67,6 +87,11 @@ size_t SnapshotBuilder::column_index(const sp::Column& column) {
     }
     PendingColumn pending;
     pending.column = column;
+    if (expected_rows_ > rows()) {
+        (column.type == sp::ValueType::string ? pending.codes.reserve(expected_rows_)
+                                              : pending.numbers.reserve(expected_rows_));
+        pending.present.reserve(expected_rows_);
+    }
     // Lines added before the column existed have no value in it.
     if (column.type == sp::ValueType::string)
         pending.codes.assign(rows(), 0);
@@ -267,12 +292,21 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
     snap->order_start = Column<uint32_t>(std::move(order_start));
     snap->max_orders = max_orders;
     snap->max_lines = max_lines;
+    // finish() is the builder's last use: each pending array is freed once it is packed, so the
+    // build's peak holds the pending lines or the packed snapshot, not both in full.
+    release(customer_);
     snap->ts = PackedInts::pack(permuted(ts_, perm));
+    release(ts_);
     snap->price = PackedInts::pack(permuted(price_, perm));
+    release(price_);
     snap->order = pack_codes(local);
+    release(local);
     snap->item = pack_codes(permuted(item_, perm));
+    release(item_);
     snap->items = dictionary(items_.strings);
     snap->order_ids = order_ids.finish();
+    release(order_bytes_);
+    release(order_at_);
     snap->paths = dictionary(paths_.strings);
 
     // Catalog paths per item of the lines (items without lines are of no use), deduplicated.
@@ -302,6 +336,9 @@ std::shared_ptr<const Snapshot> SnapshotBuilder::finish(const sp::DataVersion& v
         } else {
             c.values = PackedInts::pack(permuted(p.numbers, perm), &present);
         }
+        release(p.codes);
+        release(p.numbers);
+        release(p.present);
         c.present = Column<uint64_t>(std::move(present));
         snap->custom.push_back(std::move(c));
     }

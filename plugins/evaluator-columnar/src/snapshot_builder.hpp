@@ -26,6 +26,9 @@ class SnapshotBuilder {
 public:
     SnapshotBuilder() = default;
 
+    // About how many lines will come (an older version's count): reserving up front spares the
+    // doubling growth of every column, whose copies are the build's peak of memory.
+    void expect_rows(size_t lines);
     // Every line of a snapshot (an older version being extended), with its custom columns.
     void add_snapshot(const Snapshot& old);
     // The custom columns of the rows that follow (SalesScan::custom or custom_columns()).
@@ -76,7 +79,8 @@ private:
     std::vector<uint64_t> order_at_{0};
     Interner items_, paths_;
     std::vector<PendingColumn> columns_;
-    std::vector<size_t> row_columns_;                        // begin_rows() layout -> columns_
+    std::vector<size_t> row_columns_;  // begin_rows() layout -> columns_
+    size_t expected_rows_ = 0;
     std::vector<std::pair<std::string, uint32_t>> catalog_;  // (item, path code)
 };
 

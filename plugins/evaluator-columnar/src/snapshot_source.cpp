@@ -40,8 +40,9 @@ sp::DataVersion scan_after(sp::TenantStore& store, uint64_t mark, SnapshotBuilde
 
 }  // namespace
 
-SnapshotPtr build_full(sp::TenantStore& store) {
+SnapshotPtr build_full(sp::TenantStore& store, size_t expected_lines) {
     SnapshotBuilder builder;
+    if (expected_lines > 0) builder.expect_rows(expected_lines);
     const sp::DataVersion version = scan_after(store, 0, builder);
     read_catalog(store, builder, false);
     return builder.finish(version);
@@ -50,6 +51,7 @@ SnapshotPtr build_full(sp::TenantStore& store) {
 SnapshotPtr build_extension(sp::TenantStore& store, const Snapshot& old) {
     try {
         SnapshotBuilder builder;
+        builder.expect_rows(old.lines() + old.lines() / 8);
         builder.add_snapshot(old);
         const sp::DataVersion version = scan_after(store, old.version.mark, builder);
         if (version.incarnation != old.version.incarnation ||

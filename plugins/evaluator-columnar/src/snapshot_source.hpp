@@ -8,8 +8,9 @@
 
 namespace sightline::evaluator_columnar {
 
-// Every line, through scan_sales_after(0) (API 1.5), and the catalog.
-SnapshotPtr build_full(plugin::TenantStore& store);
+// Every line, through scan_sales_after(0) (API 1.5), and the catalog. expected_lines: about how
+// many there are (0: unknown), to reserve the builder's columns once.
+SnapshotPtr build_full(plugin::TenantStore& store, size_t expected_lines = 0);
 
 // `old` plus the lines recorded after its mark, and the catalog now. Returns nullptr when the
 // scan's version shows that lines were removed or the storage replaced since `old` (or a column

@@ -1,5 +1,7 @@
 #include "tenant_snapshots.hpp"
 
+#include <malloc.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -131,17 +133,31 @@ SnapshotPtr TenantSnapshots::current(const std::string& tenant, sp::TenantStore&
         old->version.removals == now.removals && (fresh = build_extension(store, *old)))
         source = "extended";
     if (!fresh) {
-        fresh = build_full(store);
+        // Requests that arrive now wait for this build, and those already running hold their
+        // own reference: the resident snapshot is of no further use, and freeing it as soon as
+        // they finish keeps the build's peak to one tenant's snapshot plus the builder.
+        const size_t expected = old ? old->lines() : 0;
+        {
+            std::lock_guard<std::mutex> lock(e.guard);
+            e.snapshot.reset();
+        }
+        old.reset();
+        fresh = build_full(store, expected);
         source = "built";
     }
     if (source != "opened") {
-        const bool removed = !old || old->version.incarnation != fresh->version.incarnation ||
-                             old->version.removals != fresh->version.removals;
+        // Only an extension keeps every line the file held; anything else may have removed some.
+        const bool removed = source != "extended";
         persist(tenant, *fresh, removed);
     }
-    std::lock_guard<std::mutex> lock(e.guard);
-    e.snapshot = fresh;
-    e.source = source;
+    {
+        std::lock_guard<std::mutex> lock(e.guard);
+        e.snapshot = fresh;
+        e.source = source;
+    }
+    // The builder's arrays are freed by now: hand their pages back to the system, so that the
+    // steady size of `serve` is its snapshots, not the last build's peak.
+    ::malloc_trim(0);
     return fresh;
 }
 
