@@ -8,6 +8,7 @@ answer, nothing in between.
 
 Environment (set by ctest): SIGHTLINE, SOURCE_DIR, PLUGIN_DIR."""
 
+import glob
 import json
 import os
 import shutil
@@ -59,6 +60,17 @@ def expect_fresh(what, server, token, before):
     A.check(f"{what}: the data did change (the check can fail)", want != before,
             f"before {before}, after {want}")
     return want
+
+
+def snapshot_files(work):
+    return glob.glob(os.path.join(work, "var", "state", "plugins", "*", "*.snapshot"))
+
+
+def no_snapshot_files(what, work):
+    """The process that removed lines removed evaluator-columnar's file of the tenant: no file
+    keeps removed lines, even before serve answers again."""
+    files = snapshot_files(work)
+    A.check(f"{what}: no snapshot file is left on disk", not files, files)
 
 
 def concurrent_during_load(server, token, old, file):
@@ -152,7 +164,10 @@ def main():
         before = expect_fresh("after an incremental load", server, token, before)
         A.run("delete", "--profile", server.profile, "--tenant", "demo", "--customers",
               ",".join(str(i) for i in range(1, 400)), "--reason", "freshness test")
+        no_snapshot_files("after deleting customers", work)
         before = expect_fresh("after deleting customers", server, token, before)
+        A.check("after the next answer: serve wrote the new snapshot file",
+                len(snapshot_files(work)) == 1, snapshot_files(work))
         A.run("restore", "--profile", server.profile, "--tenant", "demo", "--replace",
               "--reason", "freshness test")
         before = expect_fresh("after restore --replace by another process", server, token,
@@ -161,6 +176,7 @@ def main():
         before = counts(server, token)
         A.run("load", "--profile", server.profile, "--tenant", "demo", "--full", "--reason",
               "freshness test", "full.csv")
+        no_snapshot_files("after a full upload", work)
         expect_fresh("after a full upload", server, token, before)
 
         # A restarted serve opens the persisted snapshot instead of re-reading the database.

@@ -1,6 +1,7 @@
 // Selective deletion (lifecycle.hpp).
 #include <mutex>
 
+#include "sightline/core/evaluator_choice.hpp"
 #include "sightline/core/history.hpp"
 #include "sightline/core/lifecycle.hpp"
 #include "sightline/core/member_lists.hpp"
@@ -87,6 +88,8 @@ plugin::DeletionResult delete_lines(Runtime& runtime, const std::string& tenant,
         runtime.log().event(LogLevel::error, "delete.failed", fields);
         throw Error(std::string("the deletion failed and nothing was removed: ") + e.what(), false);
     }
+    // No evaluator may keep the deleted lines on disk (evaluator-columnar's snapshot files).
+    notify_data_removed(runtime, tenant);
     // The member lists kept for `changes` (member_lists.hpp) must not keep what was deleted.
     // Only a deletion by customers names them; order and time-range deletions leave the lists
     // as they were: they hold customer ids only, no lines, and a customer who leaves a segment

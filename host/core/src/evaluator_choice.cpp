@@ -7,7 +7,7 @@ namespace sightline::core {
 
 namespace {
 
-constexpr uint32_t kDeclineMinor = 5;  // Evaluator::declines and report_totals
+constexpr uint32_t kDeclineMinor = 5;  // declines, report_totals, data_removed
 
 // Why this evaluator cannot answer at all ("" when it can), before asking it about the tenant.
 std::string unsuitable(const Runtime::EvaluatorPlugin& e, const std::string& dialect,
@@ -50,6 +50,19 @@ ChosenEvaluator choose_evaluator(Runtime& runtime, const std::string& wanted,
                            "evaluator-sql or evaluator-memory under evaluators:");
     throw SegmentError("no_evaluator",
                        "no evaluator answers for tenant '" + tenant + "': " + reasons);
+}
+
+void notify_data_removed(Runtime& runtime, const std::string& tenant) {
+    for (const auto& e : runtime.evaluators()) {
+        if (e.api_minor < kDeclineMinor) continue;
+        try {
+            e.evaluator->data_removed(tenant);
+        } catch (const std::exception& error) {
+            runtime.log().event(
+                plugin::LogLevel::error, "evaluator.data_removed_failed",
+                {{"tenant", tenant}, {"evaluator", e.id}, {"reason", error.what()}});
+        }
+    }
 }
 
 }  // namespace sightline::core

@@ -71,6 +71,10 @@ std::string Pipeline::describe(const std::string& file, const FormatError& e) {
     return out + ": " + e.reason;
 }
 
+void Pipeline::set_after_removal(std::function<void(const std::string& tenant)> fn) {
+    after_removal_ = std::move(fn);
+}
+
 std::mutex& Pipeline::tenant_mutex(const std::string& tenant) {
     std::lock_guard<std::mutex> lock(mutexes_guard_);
     auto& m = tenant_mutexes_[tenant];
@@ -379,6 +383,8 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
         throw;
     }
     report.outcome = UploadOutcome::loaded;
+    if (record.kind == FileKind::sales && record.mode == LoadMode::full && after_removal_)
+        after_removal_(tenant.id);
     report.message = "loaded " + std::to_string(rows) + (rows == 1 ? " line" : " lines") +
                      " from " + request.name +
                      (record.mode == LoadMode::full ? " (full upload: replaced all lines)" : "");

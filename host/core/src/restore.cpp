@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "sightline/core/evaluator_choice.hpp"
 #include "sightline/core/file_loader.hpp"
 #include "sightline/core/history.hpp"
 #include "sightline/core/lifecycle.hpp"
@@ -166,6 +167,8 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
         {{"tenant", tenant->id}, {"into", role}, {"entries", std::to_string(steps.size())}});
     verify_objects(archive, tenant->id, steps, progress);
     prepare_destination(target, tenant->id, options.replace, where);
+    // The dropped data's copies (evaluator-columnar's snapshot files) go with it.
+    if (options.replace) notify_data_removed(runtime, tenant->id);
 
     RestoreReport report;
     report.changed = true;

@@ -1,5 +1,7 @@
 #include "sightline/core/runtime.hpp"
 
+#include "sightline/core/evaluator_choice.hpp"
+
 #include "sightline/core/audit_log.hpp"
 #include "sightline/core/job_history.hpp"
 #include "sightline/core/metrics.hpp"
@@ -215,8 +217,11 @@ Runtime::Runtime(const std::string& profile_path, const std::string& cli_plugin_
     };
     if (target_) target_ = pooled("target", target_);
     for (auto& [name, t] : named_targets_) t = pooled("targets." + name, t);
-    if (!p.edge)
+    if (!p.edge) {
         pipeline_ = std::make_unique<Pipeline>(*archive_, *target_, p.tenants, *log_, clock_);
+        pipeline_->set_after_removal(
+            [this](const std::string& tenant) { notify_data_removed(*this, tenant); });
+    }
 }
 
 StorageNameCheck Runtime::check_storage(const std::vector<TenantProfile>& tenants) const {

@@ -23,6 +23,8 @@ std::string ColumnarEvaluator::declines(const std::string& tenant, plugin::Tenan
     return snapshots_.declines(tenant, store);
 }
 
+void ColumnarEvaluator::data_removed(const std::string& tenant) { snapshots_.forget(tenant); }
+
 plugin::report::Totals ColumnarEvaluator::report_totals(const plugin::report::Request& request,
                                                         plugin::TenantStore& store) {
     const SnapshotPtr snapshot = snapshots_.current(request.tenant, store);

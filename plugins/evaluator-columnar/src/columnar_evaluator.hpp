@@ -23,6 +23,8 @@ public:
     bool computes_reports() const override { return true; }
     plugin::report::Totals report_totals(const plugin::report::Request& request,
                                          plugin::TenantStore& store) override;
+    // Removes the tenant's snapshot file and resident snapshot (the next answer rebuilds).
+    void data_removed(const std::string& tenant) override;
 
     TenantSnapshots& snapshots() { return snapshots_; }
 

@@ -6,7 +6,9 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "snapshot_file.hpp"
 #include "snapshot_source.hpp"
@@ -149,6 +151,13 @@ SnapshotPtr TenantSnapshots::current(const std::string& tenant, sp::TenantStore&
         // Only an extension keeps every line the file held; anything else may have removed some.
         const bool removed = source != "extended";
         persist(tenant, *fresh, removed);
+        // A removal that committed while this snapshot was built or written: its process
+        // removes the file after its commit (data_removed), and this check, after the rename,
+        // removes it in the other order. Either way no file keeps the removed lines.
+        const sp::DataVersion after = store.data_version();
+        if (after.incarnation != fresh->version.incarnation ||
+            after.removals != fresh->version.removals)
+            remove_file(tenant);
     }
     {
         std::lock_guard<std::mutex> lock(e.guard);
@@ -159,6 +168,22 @@ SnapshotPtr TenantSnapshots::current(const std::string& tenant, sp::TenantStore&
     // steady size of `serve` is its snapshots, not the last build's peak.
     ::malloc_trim(0);
     return fresh;
+}
+
+void TenantSnapshots::remove_file(const std::string& tenant) {
+    const std::string path = file_for(tenant);
+    if (!path.empty() && ::unlink(path.c_str()) != 0 && errno != ENOENT)
+        warn("columnar_snapshot_remove_failed", tenant, path + ": " + std::strerror(errno));
+}
+
+void TenantSnapshots::forget(const std::string& tenant) {
+    {
+        Entry& e = entry(tenant);
+        std::lock_guard<std::mutex> lock(e.guard);
+        e.snapshot.reset();
+        e.file_tried = true;  // nothing worth opening is left
+    }
+    remove_file(tenant);
 }
 
 std::string TenantSnapshots::declines(const std::string& tenant, sp::TenantStore& store) {

@@ -33,6 +33,10 @@ public:
     // "" or why this tenant is not answered (more lines than its max_resident_lines).
     std::string declines(const std::string& tenant, plugin::TenantStore& store);
 
+    // Drops the tenant's resident snapshot and removes its file: lines were removed (a deletion,
+    // a full upload, a restore) and no file may keep them. Logs, never throws.
+    void forget(const std::string& tenant);
+
     // The file of a tenant's snapshot ("" when nothing is persisted).
     std::string file_for(const std::string& tenant) const;
 
@@ -51,6 +55,7 @@ private:
     Entry& entry(const std::string& tenant);
     SnapshotPtr open_file(const std::string& tenant, const plugin::DataVersion& version);
     void persist(const std::string& tenant, const Snapshot& snapshot, bool removed);
+    void remove_file(const std::string& tenant);
     void warn(const std::string& event, const std::string& tenant, const std::string& detail);
 
     ColumnarConfig config_;

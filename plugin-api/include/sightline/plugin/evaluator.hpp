@@ -54,6 +54,12 @@ public:
                                          TenantStore& /*store*/) {
         throw Error("this evaluator does not compute reports (API 1.5)");
     }
+    // Called by the host, in the process that made the change, once a change that removed lines
+    // of the tenant has committed: a deletion, a full upload, a restore that replaced the data.
+    // An evaluator that keeps copies of tenants' data on disk removes (or replaces) the tenant's
+    // copies now, so that no file keeps removed lines; copies in memory may stay until its next
+    // answer, which compares data versions anyway. Must not throw for a tenant it holds nothing of.
+    virtual void data_removed(const std::string& /*tenant*/) {}
 };
 
 }  // namespace sightline::plugin

@@ -28,4 +28,9 @@ ChosenEvaluator choose_evaluator(Runtime& runtime, const std::string& wanted,
                                  const std::string& dialect, const std::string& tenant,
                                  plugin::TenantStore& store, EvaluatorPurpose purpose);
 
+// After a change that removed lines of the tenant committed (a deletion, a full upload, a
+// restore): tells every evaluator (API 1.5) so that none keeps removed lines on disk. Never
+// throws: a failure is logged (evaluator.data_removed_failed) and the change stands.
+void notify_data_removed(Runtime& runtime, const std::string& tenant);
+
 }  // namespace sightline::core

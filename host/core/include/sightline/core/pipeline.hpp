@@ -71,6 +71,10 @@ public:
     // A reload (SIGHUP): later uploads see the new tenants; loads in progress keep theirs.
     void set_tenants(std::vector<TenantProfile> tenants);
 
+    // Called (tenant id) after a full upload of sales lines committed: the runtime tells the
+    // evaluators, so that none keeps the replaced lines on disk.
+    void set_after_removal(std::function<void(const std::string& tenant)> fn);
+
     // Tests shorten the pauses or count them instead of sleeping.
     void set_retry(RetryPolicy policy, Sleeper sleeper);
 
@@ -97,6 +101,7 @@ private:
     std::function<int64_t()> clock_us_;
     RetryPolicy retry_;
     Sleeper sleep_;
+    std::function<void(const std::string&)> after_removal_;
     std::mutex mutexes_guard_;
     std::map<std::string, std::unique_ptr<std::mutex>> tenant_mutexes_;
 };
