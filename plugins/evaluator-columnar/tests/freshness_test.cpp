@@ -160,6 +160,11 @@ TEST(Declines, AboveTheLimitWithTheReasonCachedPerVersion) {
     const int stats = data.stats_calls.load();
     EXPECT_EQ(f.declines("acme", *store), "");
     EXPECT_EQ(data.stats_calls.load(), stats);
+    // After a load the resident snapshot of the older version still gives the count: no count
+    // over the whole tenant after every load.
+    data.load({line(4, "d", kBase - kDay, "x", 10)});
+    EXPECT_EQ(f.declines("acme", *store), "");
+    EXPECT_EQ(data.stats_calls.load(), stats);
 }
 
 }  // namespace
