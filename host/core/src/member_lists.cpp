@@ -270,8 +270,8 @@ std::string MemberLists::record(const std::string& tenant, const std::string& se
 }
 
 std::string MemberLists::record_or_reuse(const std::string& tenant, const std::string& segment,
-                                         const std::vector<uint64_t>& customers,
-                                         int64_t as_of_us, const std::string& evaluator,
+                                         const std::vector<uint64_t>& customers, int64_t as_of_us,
+                                         const std::string& evaluator,
                                          const MemberListSettings& settings) {
     {
         const std::string bytes = encode_members(customers);
