@@ -18,61 +18,6 @@ bool within(const std::optional<int64_t>& min, const std::optional<int64_t>& max
     return (!min || v >= Wide(*min)) && (!max || v <= Wide(*max));
 }
 
-// A comparison of a number with the condition's values, chosen once per rule.
-struct NumberTest {
-    sg::FieldOp op;
-    int64_t x;
-    const std::vector<sg::FieldValue>* values;
-    bool operator()(int64_t v) const {
-        switch (op) {
-            case sg::FieldOp::eq:
-                return v == x;
-            case sg::FieldOp::ne:
-                return v != x;
-            case sg::FieldOp::lt:
-                return v < x;
-            case sg::FieldOp::le:
-                return v <= x;
-            case sg::FieldOp::gt:
-                return v > x;
-            case sg::FieldOp::ge:
-                return v >= x;
-            case sg::FieldOp::in:
-                for (const auto& value : *values)
-                    if (v == value.number) return true;
-                return false;
-            case sg::FieldOp::prefix:
-                return false;
-        }
-        return false;
-    }
-};
-
-bool text_matches(const sg::FieldCondition& f, std::string_view v) {
-    const std::string_view x = f.values.empty() ? std::string_view() : f.values[0].text;
-    switch (f.op) {
-        case sg::FieldOp::eq:
-            return v == x;
-        case sg::FieldOp::ne:
-            return v != x;
-        case sg::FieldOp::lt:
-            return v < x;
-        case sg::FieldOp::le:
-            return v <= x;
-        case sg::FieldOp::gt:
-            return v > x;
-        case sg::FieldOp::ge:
-            return v >= x;
-        case sg::FieldOp::in:
-            for (const auto& value : f.values)
-                if (v == value.text) return true;
-            return false;
-        case sg::FieldOp::prefix:
-            return v.substr(0, x.size()) == x;
-    }
-    return false;
-}
-
 class Evaluation {
 public:
     Evaluation(const Snapshot& s, const sp::EvaluationRequest& r)
@@ -287,7 +232,7 @@ private:
             // One entry at least: an absent cell's code is 0 even in an empty dictionary.
             std::vector<uint8_t> ok(std::max<size_t>(column->dict.size(), 1), 0);
             for (size_t i = 0; i < column->dict.size(); ++i)
-                ok[i] = text_matches(f, column->dict.at(i));
+                ok[i] = sg::field_value_matches(f.op, column->dict.at(i), f.values);
             Scratch codes(s_);
             for_range(range, [&](size_t c, uint32_t b, uint32_t e) {
                 if (b == e) return;
@@ -299,13 +244,12 @@ private:
                     }
             });
         } else {
-            const NumberTest test{f.op, f.values.empty() ? 0 : f.values[0].number, &f.values};
             Scratch numbers(s_);
             for_range(range, [&](size_t c, uint32_t b, uint32_t e) {
                 if (b == e) return;
                 const int64_t* number = numbers.load(column->values, b, e);
                 for (uint32_t l = b; l < e; ++l)
-                    if (has(l) && test(number[l - b])) {
+                    if (has(l) && sg::field_value_matches(f.op, number[l - b], f.values)) {
                         out.set(c);
                         return;
                     }

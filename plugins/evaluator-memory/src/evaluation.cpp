@@ -7,7 +7,6 @@
 #include <map>
 #include <optional>
 #include <string_view>
-#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -97,45 +96,6 @@ void collect_leaves(const sg::Rule& rule, std::vector<const sg::Rule*>& out) {
         default:
             out.push_back(&rule);
     }
-}
-
-// One comparison of a present cell with the condition's values: text (std::string_view compares
-// as unsigned bytes, the code-point order of UTF-8) or a number in the column's int64 encoding.
-template <typename T>
-T operand(const sg::FieldValue& value) {
-    if constexpr (std::is_same_v<T, std::string_view>)
-        return value.text;
-    else
-        return value.number;
-}
-
-template <typename T>
-bool compare(sg::FieldOp op, T v, const std::vector<sg::FieldValue>& values) {
-    const T x = values.empty() ? T() : operand<T>(values[0]);
-    switch (op) {
-        case sg::FieldOp::eq:
-            return v == x;
-        case sg::FieldOp::ne:
-            return v != x;
-        case sg::FieldOp::lt:
-            return v < x;
-        case sg::FieldOp::le:
-            return v <= x;
-        case sg::FieldOp::gt:
-            return v > x;
-        case sg::FieldOp::ge:
-            return v >= x;
-        case sg::FieldOp::in:
-            for (const auto& value : values)
-                if (v == operand<T>(value)) return true;
-            return false;
-        case sg::FieldOp::prefix:  // strings only (the host refuses it for other types)
-            if constexpr (std::is_same_v<T, std::string_view>)
-                return v.substr(0, x.size()) == x;
-            else
-                return false;
-    }
-    return false;
 }
 
 class Evaluation {
@@ -390,8 +350,8 @@ bool field_matches(const sg::FieldCondition& condition, sp::ValueType column_typ
     const bool text_column = column_type == sp::ValueType::string;
     const bool text_condition = condition.type == sp::ValueType::string;
     if (text_column != text_condition) return false;  // cannot happen: the prefix fixes the type
-    if (text_column) return compare<std::string_view>(condition.op, v.s, condition.values);
-    return compare<int64_t>(condition.op, v.i, condition.values);
+    if (text_column) return sg::field_value_matches(condition.op, v.s, condition.values);
+    return sg::field_value_matches(condition.op, v.i, condition.values);
 }
 
 sp::EvaluationResult evaluate_segment(const sp::EvaluationRequest& request,

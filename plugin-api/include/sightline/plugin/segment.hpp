@@ -15,6 +15,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sightline/plugin/data.hpp"
@@ -127,6 +128,62 @@ struct Definition {
     std::string description;
     Rule rule;
 };
+
+// Whether one stored value satisfies a field condition's comparison: the language's comparisons
+// in one place for every evaluator. Text compares by bytes (std::string_view: the code-point
+// order of UTF-8, never a collation); numbers in the column's int64 encoding (data.hpp). `in`
+// matches any of the values; `prefix` is for text only (the host refuses it for numbers).
+// A missing cell is the caller's: it never matches.
+inline bool field_value_matches(FieldOp op, std::string_view v,
+                                const std::vector<FieldValue>& values) {
+    const std::string_view x = values.empty() ? std::string_view() : values[0].text;
+    switch (op) {
+        case FieldOp::eq:
+            return v == x;
+        case FieldOp::ne:
+            return v != x;
+        case FieldOp::lt:
+            return v < x;
+        case FieldOp::le:
+            return v <= x;
+        case FieldOp::gt:
+            return v > x;
+        case FieldOp::ge:
+            return v >= x;
+        case FieldOp::in:
+            for (const auto& value : values)
+                if (v == value.text) return true;
+            return false;
+        case FieldOp::prefix:
+            return v.substr(0, x.size()) == x;
+    }
+    return false;
+}
+
+inline bool field_value_matches(FieldOp op, int64_t v, const std::vector<FieldValue>& values) {
+    const int64_t x = values.empty() ? 0 : values[0].number;
+    switch (op) {
+        case FieldOp::eq:
+            return v == x;
+        case FieldOp::ne:
+            return v != x;
+        case FieldOp::lt:
+            return v < x;
+        case FieldOp::le:
+            return v <= x;
+        case FieldOp::gt:
+            return v > x;
+        case FieldOp::ge:
+            return v >= x;
+        case FieldOp::in:
+            for (const auto& value : values)
+                if (v == value.number) return true;
+            return false;
+        case FieldOp::prefix:
+            return false;
+    }
+    return false;
+}
 
 inline const char* to_string(RuleKind k) {
     switch (k) {
