@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "sightline/plugin/data.hpp"
@@ -129,6 +130,40 @@ struct Definition {
     Rule rule;
 };
 
+namespace detail {
+inline std::string_view operand(const FieldValue& value, std::string_view) { return value.text; }
+inline int64_t operand(const FieldValue& value, int64_t) { return value.number; }
+
+template <typename T>
+bool field_value_matches(FieldOp op, T v, const std::vector<FieldValue>& values) {
+    const T x = values.empty() ? T() : operand(values[0], v);
+    switch (op) {
+        case FieldOp::eq:
+            return v == x;
+        case FieldOp::ne:
+            return v != x;
+        case FieldOp::lt:
+            return v < x;
+        case FieldOp::le:
+            return v <= x;
+        case FieldOp::gt:
+            return v > x;
+        case FieldOp::ge:
+            return v >= x;
+        case FieldOp::in:
+            for (const auto& value : values)
+                if (v == operand(value, v)) return true;
+            return false;
+        case FieldOp::prefix:  // text only (the host refuses it for numbers)
+            if constexpr (std::is_same_v<T, std::string_view>)
+                return v.substr(0, x.size()) == x;
+            else
+                return false;
+    }
+    return false;
+}
+}  // namespace detail
+
 // Whether one stored value satisfies a field condition's comparison: the language's comparisons
 // in one place for every evaluator. Text compares by bytes (std::string_view: the code-point
 // order of UTF-8, never a collation); numbers in the column's int64 encoding (data.hpp). `in`
@@ -136,53 +171,10 @@ struct Definition {
 // A missing cell is the caller's: it never matches.
 inline bool field_value_matches(FieldOp op, std::string_view v,
                                 const std::vector<FieldValue>& values) {
-    const std::string_view x = values.empty() ? std::string_view() : values[0].text;
-    switch (op) {
-        case FieldOp::eq:
-            return v == x;
-        case FieldOp::ne:
-            return v != x;
-        case FieldOp::lt:
-            return v < x;
-        case FieldOp::le:
-            return v <= x;
-        case FieldOp::gt:
-            return v > x;
-        case FieldOp::ge:
-            return v >= x;
-        case FieldOp::in:
-            for (const auto& value : values)
-                if (v == value.text) return true;
-            return false;
-        case FieldOp::prefix:
-            return v.substr(0, x.size()) == x;
-    }
-    return false;
+    return detail::field_value_matches(op, v, values);
 }
-
 inline bool field_value_matches(FieldOp op, int64_t v, const std::vector<FieldValue>& values) {
-    const int64_t x = values.empty() ? 0 : values[0].number;
-    switch (op) {
-        case FieldOp::eq:
-            return v == x;
-        case FieldOp::ne:
-            return v != x;
-        case FieldOp::lt:
-            return v < x;
-        case FieldOp::le:
-            return v <= x;
-        case FieldOp::gt:
-            return v > x;
-        case FieldOp::ge:
-            return v >= x;
-        case FieldOp::in:
-            for (const auto& value : values)
-                if (v == value.number) return true;
-            return false;
-        case FieldOp::prefix:
-            return false;
-    }
-    return false;
+    return detail::field_value_matches(op, v, values);
 }
 
 inline const char* to_string(RuleKind k) {
