@@ -50,11 +50,12 @@ const char config_schema_json[] = R"json({
   "limits": {"type": "object", "default": {}, "description": "Abuse limits, each logged when it acts",
     "properties": {
       "login_delay_ms": {"type": "integer", "default": 1000, "minimum": 0, "maximum": 60000, "description": "Delay before answering a failed login"},
-      "ban_failures": {"type": "integer", "default": 5, "minimum": 1, "maximum": 1000, "description": "Failed logins from one address that ban it"},
+      "ban_failures": {"type": "integer", "default": 5, "minimum": 1, "maximum": 1000, "description": "Failed logins from one address (IPv6: its /64) that ban it"},
       "ban_window_seconds": {"type": "integer", "default": 600, "minimum": 1, "maximum": 86400, "description": "... within this window"},
       "ban_seconds": {"type": "integer", "default": 1800, "minimum": 1, "maximum": 2592000, "description": "How long a ban lasts"},
       "max_connections": {"type": "integer", "default": 200, "minimum": 1, "maximum": 100000, "description": "Control connections at once, in total"},
-      "max_per_address": {"type": "integer", "default": 8, "minimum": 1, "maximum": 100000, "description": "Control connections at once from one address"},
+      "max_per_address": {"type": "integer", "default": 8, "minimum": 1, "maximum": 100000, "description": "Control connections at once from one address (an IPv6 address counts as its /64)"},
+      "max_sessions_per_account": {"type": "integer", "default": 4, "minimum": 1, "maximum": 10000, "description": "Logged-in sessions at once per account; a login beyond it is refused with 421"},
       "login_timeout_seconds": {"type": "integer", "default": 30, "minimum": 1, "maximum": 3600, "description": "Time to log in after connecting"},
       "idle_timeout_seconds": {"type": "integer", "default": 300, "minimum": 1, "maximum": 86400, "description": "Idle control connection closed after this"},
       "min_transfer_rate_bytes": {"type": "integer", "default": 1024, "minimum": 0, "maximum": 1073741824, "description": "Slowest accepted transfer, bytes per second (0: no limit)"},
@@ -270,18 +271,20 @@ Config parse_config(const std::string& json_text) {
         limits = *it;
     }
     Limits& l = parsed.limits;
-    check_keys(
-        limits,
-        {"login_delay_ms", "ban_failures", "ban_window_seconds", "ban_seconds", "max_connections",
-         "max_per_address", "login_timeout_seconds", "idle_timeout_seconds",
-         "min_transfer_rate_bytes", "transfer_rate_window_seconds", "data_connect_timeout_seconds"},
-        " in 'limits'");
+    check_keys(limits,
+               {"login_delay_ms", "ban_failures", "ban_window_seconds", "ban_seconds",
+                "max_connections", "max_per_address", "max_sessions_per_account",
+                "login_timeout_seconds", "idle_timeout_seconds", "min_transfer_rate_bytes",
+                "transfer_rate_window_seconds", "data_connect_timeout_seconds"},
+               " in 'limits'");
     l.login_delay_ms = integer_in(limits, "login_delay_ms", l.login_delay_ms, 0, 60000);
     l.ban_failures = integer_in(limits, "ban_failures", l.ban_failures, 1, 1000);
     l.ban_window_seconds = integer_in(limits, "ban_window_seconds", l.ban_window_seconds, 1, 86400);
     l.ban_seconds = integer_in(limits, "ban_seconds", l.ban_seconds, 1, 30 * 86400);
     l.max_connections = integer_in(limits, "max_connections", l.max_connections, 1, 100000);
     l.max_per_address = integer_in(limits, "max_per_address", l.max_per_address, 1, 100000);
+    l.max_sessions_per_account =
+        integer_in(limits, "max_sessions_per_account", l.max_sessions_per_account, 1, 10000);
     l.login_timeout_seconds =
         integer_in(limits, "login_timeout_seconds", l.login_timeout_seconds, 1, 3600);
     l.idle_timeout_seconds =

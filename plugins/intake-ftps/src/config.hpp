@@ -24,7 +24,8 @@ struct Limits {
     int64_t ban_window_seconds = 600;
     int64_t ban_seconds = 1800;
     int64_t max_connections = 200;
-    int64_t max_per_address = 8;
+    int64_t max_per_address = 8;  // an IPv6 address counts as its /64 (limits.hpp)
+    int64_t max_sessions_per_account = 4;
     int64_t login_timeout_seconds = 30;
     int64_t idle_timeout_seconds = 300;
     int64_t min_transfer_rate_bytes = 1024;
