@@ -61,6 +61,7 @@ Io Channel::after_ssl_failure(int result, Deadline deadline) {
 
 Io Channel::handshake(const TlsContext& context, TicketBinding* binding, Deadline deadline) {
     ssl_ = context.make(fd_.get(), binding);
+    if (wire_ != nullptr) return Io::ok;
     for (;;) {
         ERR_clear_error();
         errno = 0;
@@ -73,6 +74,13 @@ Io Channel::handshake(const TlsContext& context, TicketBinding* binding, Deadlin
 
 Io Channel::read(char* buffer, size_t capacity, size_t& got, Deadline deadline) {
     got = 0;
+    if (wire_ != nullptr) {
+        if (wire_->offset >= wire_->input.size()) return Io::closed;
+        got = std::min({capacity, wire_->chunk, wire_->input.size() - wire_->offset});
+        std::memcpy(buffer, wire_->input.data() + wire_->offset, got);
+        wire_->offset += got;
+        return Io::ok;
+    }
     for (;;) {
         if (ssl_ == nullptr) {
             const ssize_t n = ::recv(fd_.get(), buffer, capacity, 0);
@@ -108,7 +116,7 @@ Io Channel::read_batch(char* buffer, size_t capacity, size_t& got, Deadline dead
         return deferred_io_;
     }
     const Io first = read(buffer, capacity, got, deadline);
-    if (first != Io::ok || ssl_ == nullptr) return first;
+    if (first != Io::ok || ssl_ == nullptr || wire_ != nullptr) return first;
     // Room for at least one more full record; stop at the first read that would wait.
     while (capacity - got >= 16 * 1024) {
         ERR_clear_error();
@@ -129,6 +137,10 @@ Io Channel::read_batch(char* buffer, size_t capacity, size_t& got, Deadline dead
 }
 
 Io Channel::write_all(const char* data, size_t size, Deadline deadline) {
+    if (wire_ != nullptr) {
+        wire_->output.append(data, size);
+        return Io::ok;
+    }
     size_t done = 0;
     while (done < size) {
         if (ssl_ == nullptr) {
@@ -161,7 +173,7 @@ Io Channel::write_all(const char* data, size_t size, Deadline deadline) {
 }
 
 void Channel::close_notify(Deadline deadline) {
-    if (ssl_ == nullptr || shutdown_sent_) return;
+    if (ssl_ == nullptr || shutdown_sent_ || wire_ != nullptr) return;
     shutdown_sent_ = true;
     for (;;) {
         ERR_clear_error();

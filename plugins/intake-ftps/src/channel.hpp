@@ -27,9 +27,23 @@ enum class Io {
     error,
 };
 
+// Bytes in memory standing in for a control connection's socket, for the fuzz target
+// (tests/fuzz/ftp_command) that drives a whole session without sockets or TLS: reads hand out
+// `input` at most `chunk` bytes at a time and then report Io::closed, writes append to `output`,
+// and handshake() succeeds at once (the SSL object exists, so tls() is true, but no byte goes
+// through it).
+struct MemoryWire {
+    std::string input;
+    size_t offset = 0;
+    size_t chunk = 4096;
+    std::string output;
+};
+
 class Channel {
 public:
     Channel(Fd fd, const std::atomic<bool>& stopping) : fd_(std::move(fd)), stopping_(stopping) {}
+    Channel(MemoryWire& wire, const std::atomic<bool>& stopping)
+        : stopping_(stopping), wire_(&wire) {}
     ~Channel();
     Channel(const Channel&) = delete;
     Channel& operator=(const Channel&) = delete;
@@ -65,6 +79,7 @@ private:
     std::string error_;
     bool deferred_ = false;  // read_batch met an end after some bytes: deferred_io_ comes next
     Io deferred_io_ = Io::ok;
+    MemoryWire* wire_ = nullptr;  // set: all I/O goes to memory (see MemoryWire)
 };
 
 }  // namespace sightline::intake_ftps

@@ -37,6 +37,16 @@ Session::Session(Shared& shared, Fd fd, std::string peer)
     }
 }
 
+Session::Session(Shared& shared, MemoryWire& wire, std::string peer)
+    : shared_(shared),
+      settings_(shared.settings.get()),
+      control_(wire, shared.stopping),
+      peer_(std::move(peer)) {
+    if (RAND_bytes(binding_.token.data(), static_cast<int>(binding_.token.size())) != 1) {
+        throw plugin::Error("intake-ftps: no random bytes from OpenSSL");
+    }
+}
+
 void Session::log(LogLevel level, const char* event, plugin::LogFields fields) {
     fields["peer"] = peer_;
     if (!user_.empty()) fields["account"] = user_;

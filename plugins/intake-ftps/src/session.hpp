@@ -17,6 +17,8 @@ namespace sightline::intake_ftps {
 class Session {
 public:
     Session(Shared& shared, Fd fd, std::string peer);
+    // A session on bytes in memory (channel.hpp: MemoryWire), for the fuzz target.
+    Session(Shared& shared, MemoryWire& wire, std::string peer);
     void run();
 
 private:
