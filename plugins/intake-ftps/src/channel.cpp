@@ -77,6 +77,8 @@ Io Channel::read(char* buffer, size_t capacity, size_t& got, Deadline deadline) 
     if (wire_ != nullptr) {
         if (wire_->offset >= wire_->input.size()) return Io::closed;
         got = std::min({capacity, wire_->chunk, wire_->input.size() - wire_->offset});
+        const size_t lf = wire_->input.find('\n', wire_->offset);
+        if (wire_->lines && lf != std::string::npos) got = std::min(got, lf + 1 - wire_->offset);
         std::memcpy(buffer, wire_->input.data() + wire_->offset, got);
         wire_->offset += got;
         return Io::ok;

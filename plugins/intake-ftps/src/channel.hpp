@@ -29,13 +29,14 @@ enum class Io {
 
 // Bytes in memory standing in for a control connection's socket, for the fuzz target
 // (tests/fuzz/ftp_command) that drives a whole session without sockets or TLS: reads hand out
-// `input` at most `chunk` bytes at a time and then report Io::closed, writes append to `output`,
-// and handshake() succeeds at once (the SSL object exists, so tls() is true, but no byte goes
-// through it).
+// `input` at most `chunk` bytes at a time (or a line at a time) and then report Io::closed, writes
+// append to `output`, and handshake() succeeds at once (the SSL object exists, so tls() is true,
+// but no byte goes through it).
 struct MemoryWire {
     std::string input;
     size_t offset = 0;
     size_t chunk = 4096;
+    bool lines = false;  // each read also ends after a LF: a client that waits for every reply
     std::string output;
 };
 
