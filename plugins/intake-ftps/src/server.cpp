@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -86,7 +87,9 @@ void Server::start(plugin::UploadSink& sink) {
     acceptor_->open(endpoint.protocol(), ec);
     if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor_->bind(endpoint, ec);
-    if (!ec) acceptor_->listen(128, ec);
+    // The kernel's largest backlog: a flood of connections must not fill it before the accept
+    // loop takes them (admission decides, not the backlog).
+    if (!ec) acceptor_->listen(boost::asio::socket_base::max_listen_connections, ec);
     if (!ec) acceptor_->non_blocking(true, ec);
     if (ec) {
         acceptor_.reset();
@@ -176,12 +179,17 @@ void Server::accept_loop() {
     const int listen_fd = acceptor_->native_handle();
     while (!stopping_.load()) {
         pollfd p{listen_fd, POLLIN, 0};
-        if (::poll(&p, 1, 250) <= 0) {
-            reap(false);
-            continue;
-        }
+        if (::poll(&p, 1, 250) > 0) accept_pending(listen_fd);
+        reap(false);
+    }
+}
+
+void Server::accept_pending(int listen_fd) {
+    // A burst of connections is taken in one go: one per wake-up would leave the backlog full
+    // during a flood, and a legitimate client's SYN dropped there waits a second to be resent.
+    while (!stopping_.load()) {
         Fd fd(::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-        if (!fd.valid()) continue;
+        if (!fd.valid()) return;  // EAGAIN: the backlog is empty (or out of descriptors)
         const std::string peer = peer_address(fd.get());
         auto refuse = [&](const char* event, const char* text) {
             host_.log(LogLevel::warn, event, {{"peer", peer}});
@@ -193,37 +201,51 @@ void Server::accept_loop() {
             refuse("intake_ftps.banned", "Too many failed logins from your address: try later");
             continue;
         }
-        switch (connections_.acquire(peer)) {
-            case ConnectionLimiter::Verdict::total:
+        const Admission::Result admitted = connections_.admit(peer);
+        switch (admitted.verdict) {
+            case Admission::Verdict::total:
                 refuse("intake_ftps.too_many_connections", "Too many connections: try later");
                 continue;
-            case ConnectionLimiter::Verdict::per_address:
+            case Admission::Verdict::per_address:
                 refuse("intake_ftps.too_many_from_address",
                        "Too many connections from your address");
                 continue;
-            case ConnectionLimiter::Verdict::ok:
+            case Admission::Verdict::ok:
                 break;
         }
-        {
-            std::lock_guard<std::mutex> lock(workers_mutex_);
-            workers_.emplace_back();
-            Worker& worker = workers_.back();
-            worker.thread = std::thread([this, &worker, peer, raw = fd.release()] {
+        if (!admitted.evicted_peer.empty()) {
+            host_.log(LogLevel::warn, "intake_ftps.closed_for_room",
+                      {{"peer", admitted.evicted_peer}, {"for", peer}});
+        }
+        std::lock_guard<std::mutex> lock(workers_mutex_);
+        workers_.emplace_back();
+        Worker& worker = workers_.back();
+        worker.thread =
+            std::thread([this, &worker, peer, ticket = admitted.ticket, raw = fd.release()] {
                 block_sigpipe();
-                serve(Fd(raw), peer);
-                connections_.release(peer);
+                serve(Fd(raw), peer, ticket);
                 worker.done = true;
             });
-        }
-        reap(false);
     }
 }
 
-void Server::serve(Fd fd, std::string peer) {
+void Server::serve(Fd fd, std::string peer, Admission::Ticket ticket) {
+    const int raw = fd.get();
+    // Declared after the session, so it runs before the session's destructor closes the socket:
+    // admission must never shut down a descriptor number that another connection reuses.
+    struct Release {
+        Admission& admission;
+        Admission::Ticket ticket;
+        ~Release() { admission.release(ticket); }
+    };
     // Nothing may escape a thread.
     try {
-        Session session(*shared_, std::move(fd), peer);
-        session.run();
+        std::optional<Session> session;
+        Release release{connections_, ticket};
+        session.emplace(*shared_, std::move(fd), peer);
+        // Closed to make room before its thread started: nothing to serve.
+        if (!connections_.attach(ticket, raw)) return;
+        session->run();
     } catch (const std::exception& e) {
         host_.log(LogLevel::error, "intake_ftps.session_failed",
                   {{"peer", peer}, {"error", e.what()}});

@@ -1,6 +1,6 @@
-// The intake-ftps transport: accepts control connections (one thread each), runs the upload
-// queue's worker and the retention sweep, and applies a reloaded config without dropping
-// sessions (reconfigure.cpp).
+// The intake-ftps transport: accepts control connections (one thread each, at most
+// limits.max_connections of them: admission.hpp), runs the upload queue's worker and the
+// retention sweep, and applies a reloaded config without dropping sessions (reconfigure.cpp).
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "admission.hpp"
 #include "config.hpp"
 #include "landing.hpp"
 #include "limits.hpp"
@@ -51,8 +52,10 @@ private:
     void apply_limits(const Config& config);
     void remove_partials(const std::vector<std::string>& tenants);
     void accept_loop();
+    // Accepts every connection waiting in the backlog, admits or refuses each.
+    void accept_pending(int listen_fd);
     void sweep_loop();
-    void serve(Fd fd, std::string peer);
+    void serve(Fd fd, std::string peer, Admission::Ticket ticket);
     void reap(bool all);
 
     const Config config_;  // as created: what only a restart changes (config_diff.hpp)
@@ -63,7 +66,7 @@ private:
     Sweeper sweeper_;
     PortPool ports_;
     BanList bans_;
-    ConnectionLimiter connections_;
+    Admission connections_;
     Semaphore verifications_;
     boost::asio::io_context io_;
 

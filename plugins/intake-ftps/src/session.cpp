@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "admission.hpp"
 #include "data_channel.hpp"
 #include "session_util.hpp"
 #include "sightline/ftps/password.hpp"
@@ -316,6 +317,7 @@ Session::Next Session::pass(const std::string& password) {
     password_hash_ = account->password_hash;
     await_result_ = account->await_result;
     cwd_.clear();
+    Admission::note_login();  // no longer closed to make room for new connections
     log(LogLevel::info, "intake_ftps.login", {{"tenant", tenant_}});
     return reply(230, "Logged in") ? Next::go_on : Next::close;
 }
