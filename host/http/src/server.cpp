@@ -74,6 +74,39 @@ bool is_parse_error(const beast::error_code& ec) {
            ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
 }
 
+// The answer to a request that could not be read (body or header too large, malformed), or
+// nullopt when the connection is just closed (the client went away, a timeout).
+std::optional<Response> read_error_response(const beast::error_code& ec, int64_t max_body_bytes) {
+    if (ec == bhttp::error::body_limit)
+        return error_response(413, "body_too_large",
+                              "the request body is larger than " + std::to_string(max_body_bytes) +
+                                  " bytes (api.limits.max_body_bytes)");
+    if (ec == bhttp::error::header_limit)
+        return error_response(
+            431, "headers_too_large",
+            "the request's header is larger than " + std::to_string(kHeaderLimit) + " bytes");
+    if (is_parse_error(ec))
+        return error_response(400, "bad_request", "malformed HTTP request: " + ec.message());
+    return std::nullopt;
+}
+
+// A parsed message as the router sees it: path and query split, header names lower-cased,
+// repeated headers joined with ", ". Takes the body.
+void fill_request(bhttp::request<bhttp::string_body>& msg, const std::string& peer,
+                  Request& request) {
+    request.http.method = std::string(msg.method_string());
+    const std::string target(msg.target());
+    const auto question = target.find('?');
+    request.http.path = target.substr(0, question);
+    if (question != std::string::npos) request.http.query = target.substr(question + 1);
+    for (const auto& field : msg) {
+        std::string& value = request.http.headers[lower(std::string(field.name_string()))];
+        value += (value.empty() ? "" : ", ") + std::string(field.value());
+    }
+    request.http.body = std::move(msg.body());
+    request.http.peer = peer;
+}
+
 }  // namespace
 
 namespace detail {
@@ -236,18 +269,8 @@ private:
     // true when the request can go on; otherwise the connection is answered or closed.
     bool read_failed(const beast::error_code& ec) {
         if (!ec) return false;
-        if (ec == bhttp::error::body_limit) {
-            fail_response(error_response(413, "body_too_large",
-                                         "the request body is larger than " +
-                                             std::to_string(server_.settings.max_body_bytes) +
-                                             " bytes (api.limits.max_body_bytes)"));
-        } else if (ec == bhttp::error::header_limit) {
-            fail_response(error_response(
-                431, "headers_too_large",
-                "the request's header is larger than " + std::to_string(kHeaderLimit) + " bytes"));
-        } else if (is_parse_error(ec)) {
-            fail_response(
-                error_response(400, "bad_request", "malformed HTTP request: " + ec.message()));
+        if (auto response = read_error_response(ec, server_.settings.max_body_bytes)) {
+            fail_response(std::move(*response));
         } else {
             // An idle keep-alive connection timing out is routine; a request left unfinished
             // is worth a line.
@@ -293,17 +316,7 @@ private:
         lowest().expires_never();
         auto& msg = parser_->get();
         auto request = std::make_shared<Request>();
-        request->http.method = std::string(msg.method_string());
-        const std::string target(msg.target());
-        const auto question = target.find('?');
-        request->http.path = target.substr(0, question);
-        if (question != std::string::npos) request->http.query = target.substr(question + 1);
-        for (const auto& field : msg) {
-            std::string& value = request->http.headers[lower(std::string(field.name_string()))];
-            value += (value.empty() ? "" : ", ") + std::string(field.value());
-        }
-        request->http.body = std::move(msg.body());
-        request->http.peer = peer_;
+        fill_request(msg, peer_, *request);
         if (mtls_) request->client_subject = subject_;
         keep_alive_ = msg.keep_alive();
         ++requests_;
@@ -767,6 +780,29 @@ void Server::start() { impl_->start(); }
 void Server::stop() { impl_->stop(); }
 
 std::vector<std::string> Server::endpoints() const { return impl_->bound; }
+
+std::optional<Response> Server::handle_bytes(std::string_view bytes, const std::string& peer) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(static_cast<uint64_t>(impl_->settings.max_body_bytes));
+    beast::error_code ec;
+    size_t used = 0;
+    while (!parser.is_done()) {
+        const size_t n = parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+        used += n;
+        if (ec && ec != bhttp::error::need_more) break;
+        if (n > 0 && used < bytes.size()) continue;
+        // Every byte given and the parser wants more: the client would have closed here.
+        ec = {};
+        parser.put_eof(ec);
+        if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+        break;
+    }
+    if (ec) return read_error_response(ec, impl_->settings.max_body_bytes);
+    Request request;
+    fill_request(parser.get(), peer, request);
+    return impl_->handle(request);
+}
 
 std::vector<std::string> Server::reload(const core::ApiSettings& settings) {
     return impl_->reload(settings);

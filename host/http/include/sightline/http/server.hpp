@@ -11,7 +11,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sightline/core/event_log.hpp"
@@ -47,6 +49,14 @@ public:
     // std::runtime_error, leaving the running settings as they were, when a new certificate,
     // key, CA file or network cannot be used.
     std::vector<std::string> reload(const core::ApiSettings& settings);
+
+    // One request given as the bytes a client sent, handled as a connection handles it but
+    // without a socket (the fuzz target tests/fuzz/http_request): parsed with the listener's
+    // limits (16 KiB of header, limits.max_body_bytes), then authenticated, routed and
+    // answered; the first request only. The allow-list, TLS and timeouts act on connections and
+    // do not apply. nullopt: the connection would be closed without an answer (an incomplete
+    // request). A streamed response comes with its next_chunk still to be drained.
+    std::optional<Response> handle_bytes(std::string_view bytes, const std::string& peer);
 
 private:
     std::unique_ptr<detail::ServerState> impl_;
