@@ -128,7 +128,8 @@ ReceiveResult receive_upload(const Limits& limits, Channel& data, int out_fd, in
                 if (n < 0 && errno == EINTR) continue;
                 if (n <= 0) {
                     result.end = ReceiveEnd::write_error;
-                    result.detail = std::strerror(errno);
+                    result.error = n < 0 ? errno : ENOSPC;  // write() of 0 bytes: no room
+                    result.detail = std::strerror(result.error);
                     return result;
                 }
                 done += static_cast<size_t>(n);

@@ -46,6 +46,7 @@ struct ReceiveResult {
     ReceiveEnd end = ReceiveEnd::truncated;
     int64_t bytes = 0;
     std::string detail;
+    int error = 0;  // errno of a write_error (ENOSPC, EDQUOT: 452)
 };
 
 // Reads the upload into out_fd. limit_bytes: the most this file may take (max_file_bytes and

@@ -137,7 +137,7 @@ bool Landing::stat_file(int dir_fd, const std::string& name, Entry& entry) {
 
 Usage Landing::usage(const std::string& tenant) const {
     Usage usage;
-    for (Sub sub : {Sub::root, Sub::full, Sub::partial}) {
+    for (Sub sub : {Sub::root, Sub::full, Sub::status, Sub::partial}) {
         Fd dir = open_dir(tenant, sub);
         if (!dir.valid()) continue;
         for (const auto& entry : list(dir.get())) {

@@ -48,7 +48,9 @@ public:
     // lstat of one plain file in dir_fd; false when absent or not a plain file.
     static bool stat_file(int dir_fd, const std::string& name, Entry& entry);
 
-    // Bytes and files a tenant holds (uploads, full uploads and partial uploads; notes excluded).
+    // Bytes and files a tenant holds: uploads, full uploads, partial uploads and status notes.
+    // Notes count because the server writes one per upload: left out, many tiny uploads would
+    // fill the disk's inodes with notes. Notes leave with the retention sweep or DELE.
     Usage usage(const std::string& tenant) const;
 
 private:

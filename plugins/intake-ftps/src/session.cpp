@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -46,6 +48,10 @@ Session::Session(Shared& shared, MemoryWire& wire, std::string peer)
     if (RAND_bytes(binding_.token.data(), static_cast<int>(binding_.token.size())) != 1) {
         throw plugin::Error("intake-ftps: no random bytes from OpenSSL");
     }
+}
+
+Session::~Session() {
+    if (session_counted_) shared_.account_sessions.release(user_);
 }
 
 void Session::log(LogLevel level, const char* event, plugin::LogFields fields) {
@@ -279,11 +285,29 @@ Session::Next Session::auth(const std::string& arg) {
     return Next::go_on;
 }
 
+std::string Session::user_tag(const std::string& typed) const {
+    // A name typed at USER is sometimes a password typed into the wrong field. Unknown names
+    // are never logged; this tag (HMAC-SHA256 under a key made at start, 8 hex digits) lets an
+    // operator see that attempts repeat without being able to recover the name.
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    HMAC(EVP_sha256(), shared_.log_key.data(), static_cast<int>(shared_.log_key.size()),
+         reinterpret_cast<const unsigned char*>(typed.data()), typed.size(), mac, &size);
+    return hex(mac, 4);
+}
+
 Session::Next Session::pass(const std::string& password) {
     if (pending_user_.empty()) return reply(503, "USER first") ? Next::go_on : Next::close;
     if (logged_in()) return reply(503, "Already logged in") ? Next::go_on : Next::close;
     const std::string user = pending_user_;
     pending_user_.clear();
+    // A ban given while this connection was open applies to it too, before any password is
+    // tried: otherwise every session opened before the ban could go on guessing.
+    if (shared_.bans.banned(peer_, shared_.host.now_us())) {
+        log(LogLevel::warn, "intake_ftps.banned_session_closed");
+        reply(421, "Too many failed logins from your address: try later");
+        return Next::close;
+    }
     const Account* account = nullptr;
     for (const auto& a : config().accounts) {
         if (a.user == user) account = &a;
@@ -301,7 +325,14 @@ Session::Next Session::pass(const std::string& password) {
     const int64_t now = shared_.host.now_us();
     if (!ok) {
         const bool banned = shared_.bans.record_failure(peer_, now);
-        log(LogLevel::warn, "intake_ftps.login_failed", {{"user", one_line(user, 64)}});
+        plugin::LogFields fields;
+        if (account != nullptr) {
+            fields["user"] = account->user;
+        } else {
+            fields["user_unknown"] = "true";
+            fields["user_tag"] = user_tag(user);
+        }
+        log(LogLevel::warn, "intake_ftps.login_failed", fields);
         std::this_thread::sleep_for(std::chrono::milliseconds(config().limits.login_delay_ms));
         if (banned) {
             log(LogLevel::warn, "intake_ftps.banned",
@@ -312,7 +343,16 @@ Session::Next Session::pass(const std::string& password) {
         return reply(530, "Login incorrect") ? Next::go_on : Next::close;
     }
     shared_.bans.record_success(peer_);
+    const int64_t max_sessions = config().limits.max_sessions_per_account;
+    if (!shared_.account_sessions.acquire(account->user, max_sessions)) {
+        log(LogLevel::warn, "intake_ftps.too_many_sessions",
+            {{"user", account->user}, {"max_sessions_per_account", std::to_string(max_sessions)}});
+        reply(421, "Too many sessions for this account (at most " + std::to_string(max_sessions) +
+                       "): close one and try again");
+        return Next::close;
+    }
     user_ = account->user;
+    session_counted_ = true;
     tenant_ = account->tenant;
     password_hash_ = account->password_hash;
     await_result_ = account->await_result;

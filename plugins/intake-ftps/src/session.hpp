@@ -17,6 +17,9 @@ namespace sightline::intake_ftps {
 class Session {
 public:
     Session(Shared& shared, Fd fd, std::string peer);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
     // A session on bytes in memory (channel.hpp: MemoryWire), for the fuzz target.
     Session(Shared& shared, MemoryWire& wire, std::string peer);
     void run();
@@ -36,6 +39,7 @@ private:
     Next modify_time(const std::string& arg);
     Next make_dir(const std::string& arg);
     Next remove(const std::string& arg);
+    Next remove_note(const Location& loc);
     Next hash(const std::string& arg);
     Next change_dir(const std::string& arg);
 
@@ -48,6 +52,8 @@ private:
     bool reply(int code, const std::string& text);
     bool reply_raw(const std::string& text);
     void log(plugin::LogLevel level, const char* event, plugin::LogFields fields = {});
+    // A short keyed hash of a user name typed that names no account (never logged itself).
+    std::string user_tag(const std::string& typed) const;
     bool logged_in() const { return !tenant_.empty(); }
     const Config& config() const { return settings_->config; }
     // After a reload: false when the account this session logged in with was removed, or its
@@ -67,8 +73,9 @@ private:
     bool epsv_all_ = false;
     std::string pending_user_;
     std::string user_;
-    std::string tenant_;         // "*" for the relay account; empty before login
-    std::string password_hash_;  // the account's when it logged in
+    bool session_counted_ = false;  // holds one of user_'s max_sessions_per_account
+    std::string tenant_;            // "*" for the relay account; empty before login
+    std::string password_hash_;     // the account's when it logged in
     bool await_result_ = false;
     VPath cwd_;
     std::unique_ptr<PassiveListener> passive_;

@@ -165,9 +165,11 @@ Session::Next Session::remove(const std::string& arg) {
     Location loc;
     VPath path;
     if (!locate_arg(arg, loc, path)) return Next::go_on;
+    if (loc.place == Place::status_note) return remove_note(loc);
     if (!loc.is_upload()) {
-        return reply(550, "Only your own pending uploads can be deleted") ? Next::go_on
-                                                                          : Next::close;
+        return reply(550, "Only your own pending uploads and status notes can be deleted")
+                   ? Next::go_on
+                   : Next::close;
     }
     const Sub sub = sub_of(loc.place);
     Fd dir = shared_.landing.open_dir(loc.tenant, sub);
@@ -182,6 +184,21 @@ Session::Next Session::remove(const std::string& arg) {
         return reply(550, "Cannot delete") ? Next::go_on : Next::close;
     }
     log(LogLevel::info, "intake_ftps.deleted", {{"tenant", loc.tenant}, {"file", loc.name}});
+    return reply(250, "Deleted") ? Next::go_on : Next::close;
+}
+
+Session::Next Session::remove_note(const Location& loc) {
+    // Notes count toward the quota: a tenant that read them can make room at once instead of
+    // waiting for the retention sweep.
+    Fd dir = shared_.landing.open_dir(loc.tenant, Sub::status);
+    Entry e;
+    if (!dir.valid() || !Landing::stat_file(dir.get(), loc.name, e)) {
+        return reply(550, "No such status note") ? Next::go_on : Next::close;
+    }
+    if (::unlinkat(dir.get(), loc.name.c_str(), 0) != 0) {
+        return reply(550, "Cannot delete") ? Next::go_on : Next::close;
+    }
+    log(LogLevel::info, "intake_ftps.note_deleted", {{"tenant", loc.tenant}, {"file", loc.name}});
     return reply(250, "Deleted") ? Next::go_on : Next::close;
 }
 

@@ -17,6 +17,14 @@ namespace sightline::intake_ftps {
 
 using plugin::LogLevel;
 
+namespace {
+
+// The file system is full (or the landing's disk quota reached): RFC 959's 452, which tells
+// the client to try again later, rather than 451 (a local error).
+bool no_room(int error) { return error == ENOSPC || error == EDQUOT; }
+
+}  // namespace
+
 Session::Next Session::store(const std::string& arg) {
     Location loc;
     VPath path;
@@ -57,7 +65,11 @@ Session::Next Session::store(const std::string& arg) {
     Fd out(::openat(partial_dir.get(), temp.c_str(),
                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!out.valid()) {
-        log(LogLevel::error, "intake_ftps.write_failed", {{"error", std::strerror(errno)}});
+        const int error = errno;
+        log(LogLevel::error, "intake_ftps.write_failed", {{"error", std::strerror(error)}});
+        if (no_room(error)) {
+            return reply(452, "Insufficient storage space: try later") ? Next::go_on : Next::close;
+        }
         return reply(451, "Cannot store the file") ? Next::go_on : Next::close;
     }
     auto discard = [&] { ::unlinkat(partial_dir.get(), temp.c_str(), 0); };
@@ -88,6 +100,11 @@ Session::Next Session::store(const std::string& arg) {
             case ReceiveEnd::write_error:
                 fields["error"] = received.detail;
                 log(LogLevel::error, "intake_ftps.write_failed", fields);
+                if (no_room(received.error)) {
+                    return reply(452, "Insufficient storage space: upload discarded, try later")
+                               ? Next::go_on
+                               : Next::close;
+                }
                 return reply(451, "Cannot store the file") ? Next::go_on : Next::close;
             default:
                 fields["error"] = received.detail;
@@ -101,10 +118,15 @@ Session::Next Session::store(const std::string& arg) {
     data.reset();
     // Durable before visible: the name only appears once the bytes are on disk.
     if (::fsync(out.get()) != 0) {
-        fields["error"] = std::strerror(errno);
+        const int error = errno;
+        fields["error"] = std::strerror(error);
         log(LogLevel::error, "intake_ftps.write_failed", fields);
         discard();
-        return reply(451, "Cannot store the file") ? Next::go_on : Next::close;
+        return reply(no_room(error) ? 452 : 451,
+                     no_room(error) ? "Insufficient storage space: upload discarded, try later"
+                                    : "Cannot store the file")
+                   ? Next::go_on
+                   : Next::close;
     }
     stamp_mtime(out.get(), shared_.host.now_us());
     out.reset();

@@ -31,6 +31,11 @@ struct Shared {
     const std::atomic<bool>& stopping;
     plugin::UploadSink& sink;
     std::string dummy_hash;  // verified for unknown users, so timing tells nothing
+    // Below: made here, not by the server (default member initialisers).
+    AccountSessions account_sessions{};  // logged-in sessions per account
+    // Keys the short tag logged for an unknown user name (session.cpp): random per start and
+    // never written anywhere, so a tag cannot be turned back into the name typed.
+    std::string log_key = random_hex(32);
 };
 
 }  // namespace sightline::intake_ftps

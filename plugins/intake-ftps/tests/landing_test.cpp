@@ -128,14 +128,16 @@ TEST_F(LandingTest, ListingHidesSymlinksDotNamesAndSpecialFiles) {
     EXPECT_FALSE(Landing::stat_file(dir.get(), "link.csv", e));
 }
 
-TEST_F(LandingTest, UsageCountsUploadsAndPartialsNotNotes) {
+TEST_F(LandingTest, UsageCountsUploadsPartialsAndStatusNotes) {
     write(landing_.path("acme", Sub::root, "a.csv"), "12345");
     write(landing_.path("acme", Sub::full, "b.csv"), "123");
     write(landing_.path("acme", Sub::partial, "0123abcd"), "12");
+    // Notes count too: the server writes one per upload, so left out they would let many tiny
+    // uploads fill the disk's inodes.
     write(landing_.path("acme", Sub::status, "n.txt"), "1234567890");
     const Usage usage = landing_.usage("acme");
-    EXPECT_EQ(usage.files, 3);
-    EXPECT_EQ(usage.bytes, 10);
+    EXPECT_EQ(usage.files, 4);
+    EXPECT_EQ(usage.bytes, 20);
     EXPECT_EQ(landing_.usage("globex").files, 0);
 }
 
