@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sightline/core/json_input.hpp"
+#include "sightline/core/utf8.hpp"
 
 namespace sightline::core::segment_doc {
 
@@ -191,6 +192,10 @@ public:
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
         no_anchor(mark, anchor);
+        // yaml-cpp passes a scalar's bytes through unchecked: only valid UTF-8 can be written as
+        // the JSON the segment store keeps (nlohmann's writer throws on anything else).
+        if (!valid_utf8(value))
+            throw Refused{"text that is not valid UTF-8 (" + at_mark(mark) + ")"};
         if (expecting_key()) {
             Frame& map = stack_.back();
             for (const auto& existing : map.node.members) {
