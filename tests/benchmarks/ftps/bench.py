@@ -56,6 +56,8 @@ def start_intake(work, build, cert, key):
         "accounts": [{"user": "bench", "tenant": "bench", "password": hashed}],
         "quota": {"max_bytes": 64 << 30, "max_files": 100000},
         "max_file_bytes": 32 << 30,
+        # Every session logs in as the one account "bench": lift the per-account cap (4).
+        "limits": {"max_sessions_per_account": 10000},
     }
     config_file = os.path.join(work, "intake.json")
     with open(config_file, "w") as f:
