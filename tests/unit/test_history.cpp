@@ -82,6 +82,35 @@ TEST(History, UnreadableEntriesAreRefusedWithTheirPosition) {
     }
 }
 
+// Found by fuzzing (tests/fuzz/archive_history): a float where an integer belongs was converted
+// with get<int64_t>(), undefined behaviour when out of range. Numbers must be integers in range.
+TEST(History, NumbersMustBeIntegersInRange) {
+    const std::string file =
+        R"({"v":1,"type":"file","name":"a","sha256":"b","kind":"sales","mode":"full",)"
+        R"("result":"loaded",)";
+    const std::string deletion =
+        R"({"v":1,"type":"deletion","id":"d","scope":"time_range","at_us":1,)";
+    for (const std::string& bad : std::vector<std::string>{
+             file + R"("at_us":1e300})", file + R"("at_us":1.5})", file + R"("at_us":1,"rows":-1})",
+             file + R"("at_us":1,"bytes":2.5})", R"({"v":1e300,"type":"file"})",
+             deletion + R"("from_us":9223372036854775808,"to_us":1})",
+             deletion + R"("from_us":0,"to_us":-1e19})",
+             R"({"v":1,"type":"deletion","scope":"customers","at_us":1,"customers":[1,2.5]})",
+             R"({"v":1,"type":"deletion","scope":"customers","at_us":1,"customers":{"a":1}})",
+             R"({"v":1,"type":"segments","name":"s","sha256":"b","at_us":1,"versions":1e30})"}) {
+        try {
+            core::parse_history_entry(bad, 9);
+            ADD_FAILURE() << "accepted: " << bad;
+        } catch (const plugin::Error& e) {
+            EXPECT_NE(std::string(e.what()).find("history entry 9"), std::string::npos) << e.what();
+        }
+    }
+    const auto e = core::parse_history_entry(
+        deletion + R"("from_us":-9223372036854775808,"to_us":9223372036854775807})", 1);
+    EXPECT_EQ(e.deletion.from_us, INT64_MIN);
+    EXPECT_EQ(e.deletion.to_us, INT64_MAX);
+}
+
 TEST(History, IdsAreUniqueAndTimeOrdered) {
     EXPECT_NE(core::new_history_id(1), core::new_history_id(1));
     EXPECT_LT(core::new_history_id(1), core::new_history_id(2));

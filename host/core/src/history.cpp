@@ -1,5 +1,6 @@
 #include "sightline/core/history.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -25,8 +26,30 @@ E enum_named(const json& j, const char* key, std::initializer_list<E> values, si
                 "'");
 }
 
+// Numbers are read as integers only: get<int64_t>() would convert a float, which is undefined
+// behaviour when it is out of range (1e300, found by fuzzing) and a silent truncation otherwise.
+// A history this host wrote never holds a float.
+int64_t signed_number(const json& j, const char* key, size_t position) {
+    const json& v = j.at(key);
+    if (v.is_number_unsigned() && v.get<uint64_t>() <= uint64_t(INT64_MAX))
+        return static_cast<int64_t>(v.get<uint64_t>());
+    if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<int64_t>();
+    throw Error("history entry " + std::to_string(position) + ": " + key +
+                " is not an integer in range");
+}
+
+uint64_t unsigned_number(const json& v, const char* key, size_t position) {
+    if (v.is_number_unsigned()) return v.get<uint64_t>();
+    throw Error("history entry " + std::to_string(position) + ": " + key +
+                " is not a non-negative integer");
+}
+
+uint64_t optional_unsigned(const json& j, const char* key, size_t position) {
+    return j.contains(key) ? unsigned_number(j.at(key), key, position) : 0;
+}
+
 int64_t entry_time(const json& j, size_t position) {
-    if (j.contains("at_us")) return j.at("at_us").get<int64_t>();
+    if (j.contains("at_us")) return signed_number(j, "at_us", position);
     std::string reason;
     auto at = parse_timestamp(j.value("at", std::string()), reason);
     if (!at) throw Error("history entry " + std::to_string(position) + ": bad time: " + reason);
@@ -124,8 +147,10 @@ HistoryEntry parse_history_entry(const std::string& text, size_t position) {
     }
     try {
         if (!j.is_object()) throw Error(where + " is not a JSON object");
-        if (j.value("v", 0) != 1)
-            throw Error(where + " has format version " + std::to_string(j.value("v", 0)) +
+        const auto version = j.find("v");
+        if (version == j.end() || !version->is_number_integer() || *version != 1)
+            throw Error(where + " has format version " +
+                        (version == j.end() ? std::string("none") : dump(*version).substr(0, 24)) +
                         "; this host reads version 1");
         HistoryEntry e;
         e.id = j.value("id", std::string());
@@ -144,8 +169,8 @@ HistoryEntry parse_history_entry(const std::string& text, size_t position) {
                                    plugin::FileResult::refused},
                                   position);
             r.at_us = entry_time(j, position);
-            r.rows = j.value("rows", uint64_t{0});
-            r.bytes = j.value("bytes", uint64_t{0});
+            r.rows = optional_unsigned(j, "rows", position);
+            r.bytes = optional_unsigned(j, "bytes", position);
             r.detail = j.value("detail", std::string());
         } else if (type == "deletion") {
             e.type = HistoryType::deletion;
@@ -158,13 +183,16 @@ HistoryEntry parse_history_entry(const std::string& text, size_t position) {
             d.at_us = entry_time(j, position);
             d.reason = j.value("reason", std::string());
             d.operator_name = j.value("operator", std::string());
-            if (d.scope == plugin::DeletionScope::customers)
-                d.customers = j.at("customers").get<std::vector<uint64_t>>();
-            else if (d.scope == plugin::DeletionScope::orders)
+            if (d.scope == plugin::DeletionScope::customers) {
+                const json& customers = j.at("customers");
+                if (!customers.is_array()) throw Error(where + ": customers is not a list");
+                for (const json& c : customers)
+                    d.customers.push_back(unsigned_number(c, "customers", position));
+            } else if (d.scope == plugin::DeletionScope::orders)
                 d.orders = j.at("orders").get<std::vector<std::string>>();
             else {
-                d.from_us = j.at("from_us").get<int64_t>();
-                d.to_us = j.at("to_us").get<int64_t>();
+                d.from_us = signed_number(j, "from_us", position);
+                d.to_us = signed_number(j, "to_us", position);
             }
         } else if (type == "cancelled") {
             e.type = HistoryType::cancelled;
@@ -175,8 +203,8 @@ HistoryEntry parse_history_entry(const std::string& text, size_t position) {
             e.segments.name = j.at("name").get<std::string>();
             e.segments.sha256 = j.at("sha256").get<std::string>();
             e.segments.at_us = entry_time(j, position);
-            e.segments.bytes = j.value("bytes", uint64_t{0});
-            e.segments.versions = j.value("versions", uint64_t{0});
+            e.segments.bytes = optional_unsigned(j, "bytes", position);
+            e.segments.versions = optional_unsigned(j, "versions", position);
         } else {
             throw Error(where + " has unknown type '" + type +
                         "' (written by a newer host? upgrade this one)");
