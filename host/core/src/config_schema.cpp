@@ -5,6 +5,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sightline/core/utf8.hpp"
+
 namespace sightline::core {
 
 using nlohmann::json;
@@ -91,6 +93,9 @@ json convert_value(const YAML::Node& node, const json& spec, const std::string& 
     std::string text;
     std::string env_error;
     if (!substitute_env(node.Scalar(), text, env_error)) return fail(env_error);
+    // The config reaches the plugin as JSON text, which only valid UTF-8 can be written as
+    // (writing anything else threw, at start and at a reload: found by fuzzing).
+    if (!valid_utf8(text)) return fail("not valid UTF-8 text");
     // A secret's value never appears in an error message (they are printed and logged).
     const std::string shown = spec.value("secret", false) ? "(secret value)" : "'" + text + "'";
     json value;
