@@ -116,6 +116,13 @@ bool OperatorRegistry::active(const std::string& name) const {
     return !disabled_in_state(name);
 }
 
+bool OperatorRegistry::exists(const std::string& name) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& a : accounts_)
+        if (a.name == name) return true;
+    return false;
+}
+
 std::optional<std::string> OperatorRegistry::authenticate_password(
     const std::string& name, const std::string& password) const {
     std::string hash;
@@ -124,9 +131,10 @@ std::optional<std::string> OperatorRegistry::authenticate_password(
         for (const auto& a : accounts_)
             if (a.name == name) hash = a.password;
     }
-    // Unknown names cost a verification too, so that timing does not tell which names exist.
+    // Unknown names cost a verification too, so that timing does not tell which names exist: at
+    // the cost `sightline operator passwd` gives new hashes (ftps::ScryptCost's defaults).
     static const std::string decoy =
-        "$scrypt$ln=14,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$"
+        "$scrypt$ln=14,r=8,p=5$AAAAAAAAAAAAAAAAAAAAAA==$"
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     bool match = false;
     try {

@@ -1,7 +1,13 @@
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "console_assets.hpp"
 #include "console_sessions.hpp"
@@ -57,12 +63,28 @@ std::string cookie(const Request& request, const std::string& name) {
     return "";
 }
 
-// A name as logged: printable ASCII, at most 32 characters (a password typed into the name field
-// must not end up whole in the log).
-std::string loggable_name(const std::string& name) {
+// How a failed login's name is logged when it is no operator: a name field often holds a
+// password typed one field too early, so never the text itself, only a short keyed hash (HMAC
+// with a key drawn at start, never stored) that lets attempts with the same name be correlated
+// within one run of the server.
+std::string unknown_name_tag(const std::string& name) {
+    static const std::vector<unsigned char> key = [] {
+        std::vector<unsigned char> k(32);
+        if (RAND_bytes(k.data(), static_cast<int>(k.size())) != 1)
+            throw std::runtime_error("the random number generator failed");
+        return k;
+    }();
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(name.data()), name.size(), mac, &size);
+    static const char hex[] = "0123456789abcdef";
     std::string out;
-    for (char c : name.substr(0, 32)) out += (c > 32 && c < 127) ? c : '?';
-    return out.empty() ? "-" : out;
+    for (unsigned int i = 0; i < 6 && i < size; ++i) {
+        out += hex[mac[i] >> 4];
+        out += hex[mac[i] & 15];
+    }
+    return out;
 }
 
 std::string quote_cookie(const std::string& value, bool tls, bool clear) {
@@ -94,7 +116,9 @@ public:
           operators_(operators),
           tls_(options.tls),
           sessions_(options.clock ? options.clock : runtime.clock()),
-          throttle_(options.clock ? options.clock : runtime.clock()) {}
+          throttle_(options.clock ? options.clock : runtime.clock()),
+          lockout_(options.clock ? options.clock : runtime.clock()),
+          verifications_(static_cast<int>(std::thread::hardware_concurrency())) {}
 
     // Against cross-site requests: a header a form cannot send (X-Requested-With, which a
     // cross-origin script may not send without a CORS preflight we never answer), and an Origin,
@@ -127,15 +151,17 @@ public:
         return *name;
     }
 
+    static Response too_many(int64_t wait) {
+        Response r = error_response(429, "too_many_attempts",
+                                    "too many failed logins from this address; try later");
+        r.headers["Retry-After"] = std::to_string((wait + 999'999) / 1'000'000);
+        return r;
+    }
+
     Response login(Request& request) {
         same_origin(request);
         const std::string& peer = request.http.peer;
-        if (const int64_t wait = throttle_.wait_us(peer); wait > 0) {
-            Response r = error_response(429, "too_many_attempts",
-                                        "too many failed logins from this address; try later");
-            r.headers["Retry-After"] = std::to_string((wait + 999'999) / 1'000'000);
-            return r;
-        }
+        if (const int64_t wait = throttle_.wait_us(peer); wait > 0) return too_many(wait);
         json body;
         try {
             body = core::parse_json_input(request.http.body);
@@ -148,17 +174,41 @@ public:
             throw ApiError(400, "invalid_field", "name and password (strings) are required");
         const std::string name = body["name"].get<std::string>();
         const std::string password = body["password"].get<std::string>();
+        const bool sized = name.size() <= 64 && password.size() <= 1024;
+        const bool known = sized && operators_.exists(name);
+        // The check and the count are one step: parallel attempts cannot all pass the check.
+        if (const int64_t wait = throttle_.reserve(peer); wait > 0) return too_many(wait);
+        const detail::LockoutVerdict lock =
+            known ? lockout_.reserve(name, peer) : detail::LockoutVerdict{};
         std::optional<std::string> who;
-        if (name.size() <= 64 && password.size() <= 1024)
+        if (sized) {
+            // Verified even while the operator is locked, and against a decoy for unknown
+            // names: the answer and its time are the same as for a wrong password.
+            detail::VerificationSlots::Slot slot(verifications_);
             who = operators_.authenticate_password(name, password);
-        if (!who) {
-            runtime_.log().event(plugin::LogLevel::warn, "console.login_failed",
-                                 {{"name", loggable_name(name)}, {"peer", peer}});
+        }
+        if (!who || lock.locked_us > 0) {
+            // The name typed is logged only when it is an operator's.
+            plugin::LogFields fields{{"peer", peer}};
+            if (known) {
+                fields["operator"] = name;
+            } else {
+                fields["name"] = "unknown operator";
+                fields["name_tag"] = unknown_name_tag(name);
+            }
+            if (lock.locked_us > 0) fields["reason"] = "operator locked";
+            runtime_.log().event(plugin::LogLevel::warn, "console.login_failed", fields);
             if (throttle_.record_failure(peer))
                 runtime_.log().event(plugin::LogLevel::warn, "console.banned", {{"peer", peer}});
+            if (lock.locks_now)
+                runtime_.log().event(
+                    plugin::LogLevel::warn, "console.operator_locked",
+                    {{"operator", name},
+                     {"seconds", std::to_string(lockout_.locked_us(name, "") / 1'000'000)}});
             throw ApiError(401, "login_failed", "wrong name or password");
         }
         throttle_.record_success(peer);
+        lockout_.record_success(*who, peer);
         const std::string id = sessions_.create(*who);
         runtime_.log().event(plugin::LogLevel::info, "console.login",
                              {{"operator", *who}, {"peer", peer}});
@@ -276,6 +326,8 @@ private:
     bool tls_;
     detail::ConsoleSessions sessions_;
     detail::LoginThrottle throttle_;
+    detail::OperatorLockout lockout_;
+    detail::VerificationSlots verifications_;
 };
 
 // Every console response gets the security headers, errors included.

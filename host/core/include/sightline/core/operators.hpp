@@ -33,6 +33,10 @@ public:
     std::optional<std::string> authenticate_certificate(const std::string& subject) const;
     // False for an unknown operator and once disabled (in the profile or by the CLI).
     bool active(const std::string& name) const;
+    // Whether the profile has an operator of this name, active or not (the console logs the
+    // name of a failed login only then: a name that is no operator is often a mistyped
+    // password).
+    bool exists(const std::string& name) const;
 
     // Disables or enables an operator in the state folder's list; by and reason are recorded.
     // Throws std::runtime_error when the list cannot be written.
