@@ -28,8 +28,20 @@ TEST(Password, EncodingNamesItsCostAndSaltsEveryHash) {
 
 TEST(Password, DefaultCostIsTheDocumentedOne) {
     const std::string hash = hash_password("x");
-    EXPECT_EQ(hash.rfind("$scrypt$ln=14,r=8,p=1$", 0), 0u) << hash;
+    EXPECT_EQ(hash.rfind("$scrypt$ln=14,r=8,p=5$", 0), 0u) << hash;
     EXPECT_TRUE(verify_password("x", hash));
+    EXPECT_FALSE(verify_password("y", hash));
+}
+
+// Hashes made before the cost was raised (ln=14, p=1) keep working: the cost is in the hash.
+// This one was made by Python's hashlib.scrypt, an implementation independent of ours.
+TEST(Password, HashesAtTheOldCostStillVerify) {
+    const std::string old =
+        "$scrypt$ln=14,r=8,p=1$AAECAwQFBgcICQoLDA0ODw==$"
+        "MayjmjVkdSlrV3rP8i5NtN0jaVczOdFemOw1PzkBiGo=";
+    EXPECT_EQ(check_password_hash(old), "");
+    EXPECT_TRUE(verify_password("old-cost password", old));
+    EXPECT_FALSE(verify_password("old-cost passwore", old));
 }
 
 TEST(Password, MalformedHashesAreExplained) {

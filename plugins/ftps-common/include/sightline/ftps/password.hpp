@@ -10,10 +10,14 @@
 
 namespace sightline::ftps {
 
+// New hashes get N = 2^14, r = 8, p = 5: one of OWASP's equivalent scrypt settings (2^17/8/1,
+// 2^16/8/2, 2^15/8/3, 2^14/8/5, 2^13/8/10), the one with the least CPU per check among those that
+// keep 16 MiB per verification (docs/ftps.md, "Password cost", has the figures). Hashes made at
+// another cost still verify: the cost is part of the encoded hash.
 struct ScryptCost {
     int log2_n = 14;  // N = 16384: 16 MiB of memory per verification with r = 8
     int r = 8;
-    int p = 1;
+    int p = 5;  // five passes over that memory, one after the other (OpenSSL runs them in turn)
 };
 
 // A fresh hash with a random salt.
