@@ -90,6 +90,7 @@ plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
     request.mode = upload.full ? LoadMode::full : LoadMode::incremental;
     request.account = upload.account;
     request.peer = upload.peer;
+    request.kept_for_retry = true;  // UploadOutcome::retry: the transport keeps it, tries later
     LoadReport report = process(request);
     // A transport shows this to the tenant (intake-ftps's status notes). A refusal carries its
     // first errors, each with file, line, column and reason: they are about the tenant's own
@@ -155,6 +156,12 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     if (!request.operator_name.empty()) started_fields["operator"] = request.operator_name;
     if (!request.reason.empty()) started_fields["reason"] = request.reason;
     log_.event(LogLevel::info, "load.started", started_fields);
+    // The cause (a database error, a full disk: its folder and errno text) is for operators:
+    // the log and the job history. A transport's note to the tenant says only that it retries.
+    const std::string failed = request.kept_for_retry
+                                   ? "load failed and was rolled back; the file stays pending "
+                                     "and will be retried: "
+                                   : "load failed and was rolled back: ";
     int64_t pause_us = retry_.first_pause_us, earlier_attempt_us = 0;
     for (int attempt = 1;; ++attempt) {
         int64_t attempt_at_us = 0;
@@ -165,10 +172,10 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
         } catch (const plugin::Error& e) {
             transient = e.transient();
             report.outcome = UploadOutcome::retry;
-            report.message = std::string("load failed and was rolled back: ") + e.what();
+            report.message = failed + e.what();
         } catch (const std::exception& e) {
             report.outcome = UploadOutcome::retry;
-            report.message = std::string("load failed and was rolled back: ") + e.what();
+            report.message = failed + e.what();
         }
         if (!transient || attempt >= retry_.attempts) break;
         log_.event(LogLevel::warn, "load.retrying",

@@ -28,8 +28,10 @@ void UniqueFd::reset() noexcept {
 
 void throw_errno(const std::string& action, const std::string& path) {
     const int error = errno;
-    // Worth retrying later: the disk may get space, the quota may be raised.
-    const bool transient = error == ENOSPC || error == EDQUOT || error == EAGAIN ||
+    // Worth retrying later: the disk may get space, the quota may be raised, a network file
+    // system's I/O error may pass. The load keeps the upload pending either way; this only
+    // decides whether the host retries at once. (A read-only folder waits for an operator.)
+    const bool transient = error == ENOSPC || error == EDQUOT || error == EIO || error == EAGAIN ||
                            error == EBUSY || error == ETIMEDOUT;
     throw Error("archive-fs: cannot " + action + " " + path + ": " + std::strerror(error),
                 transient);

@@ -15,7 +15,14 @@ namespace sightline::archive_ftps {
 
 using plugin::Error;
 
-SpoolFile::SpoolFile(const std::string& folder) {
+namespace {
+
+// Worth retrying later: room is made, a quota raised, a passing I/O error goes away.
+bool worth_retrying(int error) { return error == ENOSPC || error == EDQUOT || error == EIO; }
+
+}  // namespace
+
+SpoolFile::SpoolFile(const std::string& folder) : folder_(folder) {
     std::error_code ec;
     // Spooled uploads are tenants' data: a folder made here is the service user's only.
     if (std::filesystem::create_directories(folder, ec))
@@ -28,8 +35,9 @@ SpoolFile::SpoolFile(const std::string& folder) {
         std::string pattern = folder + "/spool-XXXXXX";
         fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
         if (fd_ < 0) {
-            throw Error("cannot create a spool file in " + folder + ": " + strerror(errno),
-                        errno == ENOSPC || errno == EDQUOT);
+            const int error = errno;
+            throw Error("cannot create a spool file in " + folder + ": " + strerror(error),
+                        worth_retrying(error));
         }
         ::unlink(pattern.c_str());
     }
@@ -44,8 +52,9 @@ void SpoolFile::write(const char* data, size_t size) {
         const ssize_t n = ::write(fd_, data, size);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
-            throw Error(std::string("cannot write a spool file: ") + strerror(errno),
-                        errno == ENOSPC || errno == EDQUOT);
+            const int error = n < 0 ? errno : ENOSPC;  // a write of 0 bytes: no room for more
+            throw Error("cannot write a spool file in " + folder_ + ": " + strerror(error),
+                        worth_retrying(error));
         }
         data += n;
         size -= static_cast<size_t>(n);

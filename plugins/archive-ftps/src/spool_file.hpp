@@ -25,6 +25,7 @@ public:
 
 private:
     int fd_ = -1;
+    std::string folder_;  // named in errors: "no space left" says where
 };
 
 }  // namespace sightline::archive_ftps

@@ -1,5 +1,7 @@
 #include "db.hpp"
 
+#include <cerrno>
+#include <filesystem>
 #include <utility>
 
 #include "sightline/plugin/api.hpp"
@@ -10,24 +12,37 @@ using sightline::plugin::Error;
 
 namespace {
 
-bool is_transient(int rc) {
+bool is_busy(int rc) {
     const int primary = rc & 0xff;
     return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
 }
 
+// What the operating system said about the failed write: SQLite reports ENOSPC as SQLITE_FULL,
+// and a quota as an I/O error whose errno tells.
+const char* space_problem(sqlite3* db, int rc) {
+    if ((rc & 0xff) == SQLITE_FULL) return "no space left on device";
+    if ((rc & 0xff) != SQLITE_IOERR || !db) return nullptr;
+    const int error = sqlite3_system_errno(db);
+    if (error == ENOSPC) return "no space left on device";
+    if (error == EDQUOT) return "disk quota exceeded";
+    return nullptr;
+}
+
 }  // namespace
 
-Connection::Connection(const std::string& path, std::string label) : label_(std::move(label)) {
+Connection::Connection(const std::string& path, std::string label)
+    : label_(std::move(label)), folder_(std::filesystem::path(path).parent_path().string()) {
     // NOMUTEX: a connection belongs to one TenantStore, which is used by one thread at a time;
     // SQLite's per-call mutex would cost ~10 lock round trips per appended row.
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = "sqlite: cannot open " + label_ + " database " + path + ": " +
-                              (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+                              (db_ ? reason(rc) : std::string(sqlite3_errstr(rc)));
+        const bool retry = transient(rc);
         sqlite3_close_v2(db_);
         db_ = nullptr;
-        throw Error(message, is_transient(rc));
+        throw Error(message, retry);
     }
     sqlite3_extended_result_codes(db_, 1);
 }
@@ -45,8 +60,19 @@ void Connection::fail(int rc, std::string_view action) const {
     message += " failed for ";
     message += label_;
     message += ": ";
-    message += sqlite3_errmsg(db_);
-    throw Error(message, is_transient(rc));
+    message += reason(rc);
+    throw Error(message, transient(rc));
+}
+
+std::string Connection::reason(int rc) const {
+    if (const char* problem = space_problem(db_, rc))
+        return std::string(problem) + " in " + folder_ + " (" + sqlite3_errmsg(db_) + ")";
+    return sqlite3_errmsg(db_);
+}
+
+bool Connection::transient(int rc) const {
+    // A full disk gets room again (an operator, a cleanup, a quota raised): the upload is fine.
+    return is_busy(rc) || space_problem(db_, rc) != nullptr;
 }
 
 void Connection::exec(std::string_view sql) {

@@ -68,8 +68,14 @@ public:
     bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
     // Throws Error for a failed call: the message names the database, the action and SQLite's
-    // explanation; busy/locked databases are marked transient so the host retries later.
+    // explanation; busy/locked databases and a full disk are marked transient so the host
+    // retries later.
     [[noreturn]] void fail(int rc, std::string_view action) const;
+    // SQLite's explanation of a failed call, led by the cause an operator acts on when the
+    // database's disk is full: "no space left on device in <folder>".
+    std::string reason(int rc) const;
+    // Worth retrying later without a change to the upload: busy, locked, or out of space.
+    bool transient(int rc) const;
 
     // Set while a LoadTransaction owns the connection's write transaction.
     bool load_active = false;
@@ -77,6 +83,7 @@ public:
 private:
     sqlite3* db_ = nullptr;
     std::string label_;
+    std::string folder_;  // where the database and its WAL live, for "no space left" messages
 };
 
 // Executes "ROLLBACK" if the connection is still inside a transaction; never throws (used on

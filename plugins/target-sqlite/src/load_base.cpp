@@ -59,9 +59,9 @@ void LoadBase::fail_row(const std::string& reason) {
 
 void LoadBase::fail_insert(sqlite3_stmt* statement, int rc) {
     state_ = State::failed;
-    const std::string reason = sqlite3_errmsg(db_->get());
+    const std::string reason = db_->reason(rc);
+    const bool transient = db_->transient(rc);
     sqlite3_reset(statement);
-    const bool transient = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
     throw Error("record " + std::to_string(rows_ + 1) + " of the file could not be stored in the " +
                     db_->label() + " database: " + reason,
                 transient);

@@ -33,6 +33,9 @@ struct LoadRequest {
     // A person's command (sightline load): who and why, in the audit log. A full upload from the
     // CLI requires both; uploads through an intake name their account instead.
     std::string operator_name, reason;
+    // The file stays where it is after a failed load and is tried again (a transport keeps
+    // every upload whose outcome is retry): the message and the job history say so.
+    bool kept_for_retry = false;
 };
 
 struct LoadReport {
