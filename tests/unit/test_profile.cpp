@@ -200,6 +200,22 @@ TEST(ConfigSchema, SecretValuesNeverAppearInErrors) {
     EXPECT_NE(errors[2].message.find("'x1'"), std::string::npos) << "plain values are still shown";
 }
 
+// Found by the profile fuzz target: a config value that is not UTF-8 (in the file or from the
+// environment) made writing the config as JSON throw, at start and at a SIGHUP reload.
+TEST(ConfigSchema, ValuesThatAreNotUtf8AreErrors) {
+    auto schema =
+        nlohmann::json::parse(R"({"root": {"type": "string"}, "list": {"type": "array"}})");
+    setenv("SIGHTLINE_TEST_LATIN1", "caf\xe9", 1);
+    std::vector<ProfileError> errors;
+    YAML::Node node = YAML::Load("root: \"/a\xff\"\nlist:\n  - ok\n  - ${SIGHTLINE_TEST_LATIN1}\n");
+    const auto config = validate_config(node, schema, "p.yaml", "archive.config", errors);
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].key, "archive.config.root");
+    EXPECT_EQ(errors[0].message, "not valid UTF-8 text");
+    EXPECT_EQ(errors[1].key, "archive.config.list[1]");
+    EXPECT_NO_THROW(config.dump());
+}
+
 TEST(ConfigSchema, MalformedSchemasAreDetected) {
     EXPECT_EQ(check_schema(nlohmann::json::parse(R"({"a": {"type": "string"}})")), "");
     EXPECT_NE(check_schema(nlohmann::json::parse(R"([1])")), "");

@@ -225,6 +225,19 @@ rule:
     EXPECT_EQ(guess_definition_format("id: x"), DefinitionFormat::yaml);
 }
 
+// Found by the segment_document fuzz target: yaml-cpp hands over invalid UTF-8 unchecked, and
+// writing it as canonical JSON threw (a 500 from PUT /segments, an exception from the CLI).
+TEST(SegmentDefinition, YamlWithInvalidUtf8IsASyntaxError) {
+    for (const std::string yaml : {"id: a\nname: \"\xff\"\nrule: {orders: {min: 1}}\n",
+                                   "id: a\nname: A\nrule: {orders: {min: 1}}\n\xc3: b\n"}) {
+        ParsedDefinition p;
+        ASSERT_NO_THROW(p = parse_definition(yaml, DefinitionFormat::yaml));
+        ASSERT_EQ(p.errors.size(), 1u);
+        EXPECT_EQ(p.errors[0].code, "syntax");
+        EXPECT_NE(p.errors[0].message.find("not valid UTF-8"), std::string::npos);
+    }
+}
+
 TEST(SegmentDefinition, LastAndFirstPurchase) {
     auto d = valid(with_rule(R"({"last_purchase":{"within_days":30,"before_days":7}})"));
     EXPECT_EQ(d.rule.within_days, 30);
