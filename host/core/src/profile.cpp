@@ -171,13 +171,16 @@ std::optional<ApiSettings> read_listener(Checker& c, const YAML::Node& node, con
     }
     if (const YAML::Node limits = node["limits"]; limits.IsDefined() && !limits.IsNull()) {
         c.only_keys(limits, name + ".limits",
-                    {"max_body_bytes", "read_timeout_ms", "max_connections", "min_free_mb"});
+                    {"max_body_bytes", "read_timeout_ms", "max_connections", "max_per_address",
+                     "min_free_mb"});
         int body = static_cast<int>(api.max_body_bytes);
         c.integer(limits["max_body_bytes"], name + ".limits.max_body_bytes", body, 1024, 1 << 30);
         api.max_body_bytes = body;
         c.integer(limits["read_timeout_ms"], name + ".limits.read_timeout_ms", api.read_timeout_ms,
                   10, 3'600'000);
         c.integer(limits["max_connections"], name + ".limits.max_connections", api.max_connections,
+                  1, 100'000);
+        c.integer(limits["max_per_address"], name + ".limits.max_per_address", api.max_per_address,
                   1, 100'000);
         int min_free_mb = static_cast<int>(api.min_free_bytes >> 20);
         c.integer(limits["min_free_mb"], name + ".limits.min_free_mb", min_free_mb, 0, 1 << 30);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "connection_table.hpp"
 #include "sightline/core/sha256.hpp"
 #include "sightline/core/store_pool.hpp"
 #include "tls_context.hpp"
@@ -127,7 +128,10 @@ struct LiveSettings {
 
 struct ServerState {
     ServerState(core::ApiSettings s, Router r, core::EventLog& l)
-        : settings(std::move(s)), router(std::move(r)), log(l) {}
+        : settings(std::move(s)),
+          router(std::move(r)),
+          log(l),
+          table(settings.max_connections, settings.max_per_address) {}
     ~ServerState() { stop(); }
 
     // Declared so that destruction runs: acceptors, io context (and the sessions its queue
@@ -138,7 +142,7 @@ struct ServerState {
     core::EventLog& log;
     mutable std::mutex live_mutex;
     std::shared_ptr<const LiveSettings> live_settings;
-    std::atomic<int> connections{0};
+    ConnectionTable table;  // limits.max_connections and max_per_address
     std::atomic<bool> stopped{false};
     std::unique_ptr<net::thread_pool> workers;
     net::io_context ioc{kIoThreads};
@@ -178,22 +182,24 @@ using detail::ServerState;
 
 // One connection: TLS handshake (when on), then requests one after the other (keep-alive).
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public std::enable_shared_from_this<Session<Stream>>, public detail::Closable {
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 public:
     // tls: the context the stream was made from, kept alive for the connection's life (a reload
     // replaces the listener's context; connections in progress keep theirs).
-    Session(ServerState& server, Stream stream, std::string peer, bool mtls,
-            std::shared_ptr<ssl::context> tls = nullptr)
+    Session(ServerState& server, detail::ConnectionTable::Id id, Stream stream, std::string peer,
+            bool mtls, std::shared_ptr<ssl::context> tls = nullptr)
         : server_(server),
+          id_(id),
           tls_(std::move(tls)),
           stream_(std::move(stream)),
           peer_(std::move(peer)),
           mtls_(mtls) {}
-    ~Session() { --server_.connections; }
+    ~Session() override { server_.table.release(id_); }
 
     void start() {
+        server_.table.waiting(id_);  // a slow TLS handshake waits like a slow header
         if constexpr (kTls) {
             if (mtls_) watch_verification();
             lowest().expires_after(server_.read_timeout());
@@ -254,7 +260,17 @@ private:
 
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
+    // The listener is full and this connection has waited longest for a request.
+    void close_for_room() override {
+        net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+            self->server_.log.event(plugin::LogLevel::info, "api.closed_for_room",
+                                    {{"peer", self->peer_}});
+            self->close_now();
+        });
+    }
+
     void read_request() {
+        server_.table.waiting(id_);
         parser_.emplace();
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(static_cast<uint64_t>(server_.settings.max_body_bytes));
@@ -313,6 +329,7 @@ private:
     void on_read(beast::error_code ec) {
         if (read_failed(ec)) return;
         if (server_.stopped) return close_now();
+        server_.table.busy(id_);
         lowest().expires_never();
         auto& msg = parser_->get();
         auto request = std::make_shared<Request>();
@@ -456,6 +473,7 @@ private:
     }
 
     ServerState& server_;
+    const detail::ConnectionTable::Id id_;
     std::shared_ptr<ssl::context> tls_;  // outlives stream_, which was made from it
     Stream stream_;
     std::string peer_;
@@ -538,7 +556,8 @@ std::vector<std::string> ServerState::reload(const core::ApiSettings& next) {
     if (next.threads != settings.threads) restart.push_back("threads");
     if (next.max_body_bytes != settings.max_body_bytes ||
         next.read_timeout_ms != settings.read_timeout_ms ||
-        next.max_connections != settings.max_connections)
+        next.max_connections != settings.max_connections ||
+        next.max_per_address != settings.max_per_address)
         restart.push_back("limits");
     if (next.tls != settings.tls) restart.push_back("tls on/off");
     if (next.client_ca.empty() != settings.client_ca.empty()) restart.push_back("client_ca on/off");
@@ -626,24 +645,30 @@ void ServerState::on_accept(tcp::socket socket) {
         socket.close(ec);
         return;
     }
-    if (connections.load() >= settings.max_connections) {
+    const auto admitted = table.admit(bytes);
+    if (admitted.verdict != detail::ConnectionTable::Verdict::ok) {
+        const bool total = admitted.verdict == detail::ConnectionTable::Verdict::total;
         log.event(plugin::LogLevel::warn, "api.refused",
                   {{"peer", peer},
-                   {"reason", std::string(section()) + ".limits.max_connections reached"}});
+                   {"reason", std::string(section()) + ".limits." +
+                                  (total ? "max_connections" : "max_per_address") + " reached"}});
         socket.close(ec);
         return;
     }
-    ++connections;
+    if (admitted.closed) admitted.closed->close_for_room();
     socket.set_option(tcp::no_delay(true), ec);
     if (current->tls) {
         using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-        std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *current->tls),
-                                             peer, current->mtls(), current->tls)
-            ->start();
+        auto session = std::make_shared<Session<TlsStream>>(
+            *this, admitted.id, TlsStream(std::move(socket), *current->tls), peer, current->mtls(),
+            current->tls);
+        table.attach(admitted.id, session);
+        session->start();
     } else {
-        std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)),
-                                                     peer, false)
-            ->start();
+        auto session = std::make_shared<Session<beast::tcp_stream>>(
+            *this, admitted.id, beast::tcp_stream(std::move(socket)), peer, false);
+        table.attach(admitted.id, session);
+        session->start();
     }
 }
 

@@ -75,7 +75,10 @@ struct ApiSettings {
     std::vector<ApiToken> tokens;
     int64_t max_body_bytes = 1 << 20;
     int read_timeout_ms = 10000;
+    // Connections at once; when reached, the one waiting longest for a request is closed to
+    // admit a new one (host/http/src/connection_table.hpp).
     int max_connections = 256;
+    int max_per_address = 64;            // connections at once from one address (IPv6: its /64)
     int threads = 4;                     // request handlers (evaluations) running at once
     int64_t min_free_bytes = 1LL << 30;  // /readyz fails below this much free disk space
     // Mutual TLS (the `reports:` listener only; empty on the `api:` one): the CA file that issues
