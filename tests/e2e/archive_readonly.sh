@@ -38,6 +38,10 @@ expect_contains "the log names the cause" "Read-only file system" "$failed"
 expect_contains "the log names the archive's folder" "archive-fs: cannot create a temporary file in $WORK/var/archive/demo/tmp" "$failed"
 check "the intake logs that it keeps the file for a retry" \
   grep -q '"event":"upload.retry".*"file":"second.csv"' var/log/sightline.log
+# What a transport tells the tenant (intake-ftps writes it into a status note): no server paths.
+note=$(grep '"event":"upload.retry"' var/log/sightline.log | grep '"file":"second.csv"' | tail -1 | json_get 'd["reason"]')
+expect_contains "the tenant is told the file will be retried" "second.csv this time; the file is kept and will be retried" "$note"
+check "the tenant is not told the server's paths" test "${note/$WORK/}" == "$note"
 run "$SIGHTLINE" jobs --profile profile.yaml --tenant demo --failed --json
 job=$(echo "$out" | json_get '[j for j in d if j["file"] == "second.csv"][0]')
 expect_contains "the job history says it will be retried" "will be retried" "$job"

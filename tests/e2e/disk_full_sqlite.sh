@@ -44,6 +44,10 @@ expect_contains "the log names the cause" "no space left on device" "$failed"
 expect_contains "the log names the database's folder" "$WORK/var/db" "$failed"
 check "the full disk was retried within the load (transient)" \
   grep -q '"event":"load.retrying".*"file":"big.csv"' var/log/sightline.log
+# What a transport tells the tenant (intake-ftps writes it into a status note): no server paths.
+note=$(grep '"event":"upload.retry"' var/log/sightline.log | grep '"file":"big.csv"' | tail -1 | json_get 'd["reason"]')
+expect_contains "the tenant is told the file will be retried" "big.csv this time; the file is kept and will be retried" "$note"
+check "the tenant is not told the server's paths" test "${note/$WORK/}" == "$note"
 run "$SIGHTLINE" jobs --profile profile.yaml --tenant demo --failed --json
 job=$(echo "$out" | json_get '[j for j in d if j["file"] == "big.csv"][0]')
 expect_contains "the job history says it will be retried" "will be retried" "$job"

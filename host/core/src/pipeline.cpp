@@ -98,7 +98,7 @@ plugin::UploadResult Pipeline::submit(const plugin::Upload& upload) {
     // stays in the log and the job history, under the job id the note quotes.
     std::string message = report.outcome == UploadOutcome::retry
                               ? "the server could not load " + report.record.name +
-                                    " this time; it keeps the file and tries again"
+                                    " this time; the file is kept and will be retried"
                               : report.message;
     if (report.outcome == UploadOutcome::refused && !report.record.detail.empty())
         message += ":\n" + report.record.detail;
