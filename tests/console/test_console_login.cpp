@@ -100,6 +100,7 @@ TEST(OperatorLockout, FailuresAcrossAddressesLockTheOperatorForLongerEachTime) {
     const auto fifth = lockout.reserve("olga", address(4));
     EXPECT_EQ(fifth.locked_us, 0);
     EXPECT_TRUE(fifth.locks_now);
+    EXPECT_EQ(fifth.lock_length_us, kMinute);
     // Locked for 1 minute, from any address, and for this operator only.
     EXPECT_EQ(lockout.reserve("olga", address(5)).locked_us, kMinute);
     EXPECT_EQ(lockout.reserve("olga", address(0)).locked_us, kMinute);

@@ -204,7 +204,7 @@ public:
                 runtime_.log().event(
                     plugin::LogLevel::warn, "console.operator_locked",
                     {{"operator", name},
-                     {"seconds", std::to_string(lockout_.locked_us(name, "") / 1'000'000)}});
+                     {"seconds", std::to_string(lock.lock_length_us / 1'000'000)}});
             throw ApiError(401, "login_failed", "wrong name or password");
         }
         throttle_.record_success(peer);

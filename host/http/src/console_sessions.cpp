@@ -163,7 +163,7 @@ LockoutVerdict OperatorLockout::reserve(const std::string& name, const std::stri
     e.locked_until = now + lock_us;
     ++e.level;
     f.clear();  // after the lock, the count starts again
-    return {0, true};
+    return {0, true, lock_us};
 }
 
 void OperatorLockout::record_success(const std::string& name, const std::string& address) {

@@ -104,6 +104,7 @@ struct LockoutLimits {
 struct LockoutVerdict {
     int64_t locked_us = 0;   // > 0: the operator is locked for this address; nothing was counted
     bool locks_now = false;  // this attempt is the one that locked the operator
+    int64_t lock_length_us = 0;  // for how long, then
 };
 
 // Failed logins per operator, counted across addresses (a distributed guesser spreads over many
