@@ -18,7 +18,10 @@ int run_restore(const std::vector<std::string>& args) {
     options.add_options()("tenant,t", po::value<std::string>()->required(), "the tenant id")(
         "into", po::value<std::string>()->default_value(""),
         "a section of the profile's targets: to restore into (default: the profile's target)")(
-        "replace", "drop the destination's data of the tenant first (otherwise it must be empty)")(
+        "replace",
+        "replace the destination's data of the tenant (otherwise it must be empty): built beside "
+        "it and swapped in at the end, so a restore stopped part-way changes nothing (targets of "
+        "plugin API 1.6; an older target is dropped first)")(
         "progress", "show progress on standard error even when it is not a terminal")(
         "reason", po::value<std::string>()->required(), "why (kept in the audit log)");
     po::variables_map vm;
@@ -62,6 +65,8 @@ int run_restore(const std::vector<std::string>& args) {
                                          {"bytes", report.bytes},
                                          {"segment_definitions", report.definitions},
                                          {"warnings", report.warnings},
+                                         {"replaced_by", report.replaced_by},
+                                         {"swap_seconds", report.swap_seconds},
                                          {"seconds", report.seconds}})
                              .dump(2)
                       << "\n";

@@ -10,4 +10,5 @@ set(SIGHTLINE_PG_LIVE_TEST_SOURCES
   ${SIGHTLINE_PG_DIR}/tests/live_first_load_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_full_upload_test.cpp
   ${SIGHTLINE_PG_DIR}/tests/live_load_test.cpp
-  ${SIGHTLINE_PG_DIR}/tests/live_security_test.cpp)
+  ${SIGHTLINE_PG_DIR}/tests/live_security_test.cpp
+  ${SIGHTLINE_PG_DIR}/tests/live_swap_test.cpp)

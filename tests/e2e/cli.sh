@@ -4,7 +4,7 @@ write_profile profile.yaml
 
 run "$SIGHTLINE" --version
 expect_eq "--version exits 0" 0 "$code"
-expect_contains "--version names the plugin API" "plugin API 1.5" "$out"
+expect_contains "--version names the plugin API" "plugin API 1.6" "$out"
 for cmd in "plugins list" "plugins inspect" "profile check" "load" "tenant stats" "generate" "serve"; do
   run $SIGHTLINE $cmd --help
   expect_eq "$cmd --help exits 0" 0 "$code"

@@ -13,7 +13,7 @@ refusal() { echo "$out" | python3 -c 'import json,sys
 for p in json.load(sys.stdin):
     if p["file"].endswith("/sightline-" + sys.argv[1] + ".so"): print(p.get("refusal", "OK"))' "$1"; }
 expect_contains "wrong API major names both versions" \
-  "plugin 'wrong-api-major' ($WORK/plugins/sightline-wrong-api-major.so) was built for plugin API 2.1; this host provides 1.5" \
+  "plugin 'wrong-api-major' ($WORK/plugins/sightline-wrong-api-major.so) was built for plugin API 2.1; this host provides 1.6" \
   "$(refusal wrong-api-major)"
 expect_contains "missing entry point" "has no entry point sightline_plugin_v1" "$(refusal no-entry-point)"
 expect_contains "not a shared object" "cannot load" "$(refusal not-a-library)"

@@ -119,20 +119,44 @@ void verify_objects(plugin::Archive& archive, const std::string& tenant,
     if (progress) progress(p);
 }
 
-void prepare_destination(plugin::Target& target, const std::string& tenant, bool replace,
-                         const std::string& where) {
-    if (replace) {
-        target.drop(tenant);
-        return;
+// Where the replay writes. With --replace on a target of plugin API 1.6, into a storage beside
+// the tenant's that is swapped in at the end, so that the tenant holds all its old data until the
+// swap and all the new data after, whenever the process dies. An older target is dropped first.
+std::unique_ptr<plugin::TenantStore> open_destination(Runtime& runtime, plugin::Target& target,
+                                                      const std::string& tenant, bool replace,
+                                                      const std::string& where,
+                                                      RestoreReport& report) {
+    if (replace && target.supports_swap()) {
+        report.replaced_by = "swap";
+        // Discards what a killed run left beside, then opens an empty storage.
+        return target.open_beside(tenant);
     }
-    std::unique_ptr<plugin::TenantStore> store = target.open(tenant);
-    const size_t files = store->history().size();
-    const uint64_t lines = store->stats().lines;
-    if (files || lines)
-        throw RestoreRefused(where + " already holds data of tenant '" + tenant + "' (" +
-                             std::to_string(files) + " files, " + std::to_string(lines) +
-                             " lines); restore with --replace to drop it first; nothing was "
-                             "changed");
+    if (replace) {
+        report.replaced_by = "drop";
+        const std::string warning =
+            where + " cannot build the restore beside the tenant's data (its target plugin " +
+            "predates plugin API 1.6): the data is dropped first, and if this restore stops " +
+            "part-way (killed, a crash, an error) the tenant holds only part of its data until " +
+            "a restore finishes";
+        report.warnings.push_back(warning);
+        runtime.log().event(LogLevel::warn, "restore.replace_drops",
+                            {{"tenant", tenant}, {"reason", warning}});
+        target.drop(tenant);
+        // The dropped data's copies (evaluator-columnar's snapshot files) go with it.
+        notify_data_removed(runtime, tenant);
+        return target.open(tenant);
+    }
+    {
+        std::unique_ptr<plugin::TenantStore> store = target.open(tenant);
+        const size_t files = store->history().size();
+        const uint64_t lines = store->stats().lines;
+        if (files || lines)
+            throw RestoreRefused(where + " already holds data of tenant '" + tenant + "' (" +
+                                 std::to_string(files) + " files, " + std::to_string(lines) +
+                                 " lines); restore with --replace to replace it; nothing was "
+                                 "changed");
+    }
+    return target.open(tenant);
 }
 
 }  // namespace
@@ -166,19 +190,17 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
         LogLevel::info, "restore.started",
         {{"tenant", tenant->id}, {"into", role}, {"entries", std::to_string(steps.size())}});
     verify_objects(archive, tenant->id, steps, progress);
-    prepare_destination(target, tenant->id, options.replace, where);
-    // The dropped data's copies (evaluator-columnar's snapshot files) go with it.
-    if (options.replace) notify_data_removed(runtime, tenant->id);
-
     RestoreReport report;
-    report.changed = true;
+    std::unique_ptr<plugin::TenantStore> store =
+        open_destination(runtime, target, tenant->id, options.replace, where, report);
+    const bool beside = report.replaced_by == "swap";
+    report.changed = !beside;  // until the swap, a restore beside changes nothing of the tenant
+
     RestoreProgress p;
     p.phase = "replay";
     p.entries = steps.size();
     for (const auto& s : steps)
         if (replays_object(s)) p.total_bytes += s.entry.file.bytes;
-    std::unique_ptr<plugin::TenantStore> store = target.open(tenant->id);
-    std::vector<char> buffer;
     try {
         for (const Step& step : steps) {
             ++p.entry;
@@ -222,11 +244,45 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
                 report.bytes += source.bytes();
             }
         }
+        if (beside) {
+            store.reset();  // no store of the beside storage may be open during the swap
+            p.phase = "swap";
+            if (progress) progress(p);
+            const auto swap_started = std::chrono::steady_clock::now();
+            target.swap_beside(tenant->id);
+            report.swap_seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - swap_started)
+                    .count();
+            report.changed = true;
+            runtime.log().event(
+                LogLevel::info, "restore.swapped",
+                {{"tenant", tenant->id},
+                 {"into", role},
+                 {"duration_ms",
+                  std::to_string(static_cast<int64_t>(report.swap_seconds * 1000.0 + 0.5))}});
+            // The replaced data's copies (evaluator-columnar's snapshot files) go with it.
+            notify_data_removed(runtime, tenant->id);
+        }
     } catch (const std::exception& ex) {
+        const std::string state =
+            beside && !report.changed
+                ? "; the tenant's data is unchanged (the restore was built beside it): fix the "
+                  "cause and run the restore again"
+                : "; the destination is partly restored: fix the cause and run the restore "
+                  "again with --replace";
         report.message = "the restore of '" + tenant->id + "' into " + role + " stopped at entry " +
                          std::to_string(p.entry) + " of " + std::to_string(p.entries) + ": " +
-                         ex.what() + "; the destination is partly restored: fix the cause and " +
-                         "run the restore again with --replace";
+                         ex.what() + state;
+        if (beside && !report.changed) {
+            store.reset();
+            try {
+                target.discard_beside(tenant->id);
+            } catch (const std::exception& discard) {
+                // The next restore discards it first; only disk space is held meanwhile.
+                runtime.log().event(LogLevel::warn, "restore.discard_failed",
+                                    {{"tenant", tenant->id}, {"reason", discard.what()}});
+            }
+        }
         runtime.log().event(LogLevel::error, "restore.failed",
                             {{"tenant", tenant->id},
                              {"into", role},
@@ -250,10 +306,12 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
     }
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report.message = "restored '" + tenant->id + "' into " + role + ": " +
-                     std::to_string(report.files) + " files (" + std::to_string(report.rows) +
-                     " rows), " + std::to_string(report.deletions) + " deletions replayed, " +
-                     std::to_string(report.definitions) + " segment definition versions added";
+    report.message =
+        "restored '" + tenant->id + "' into " + role + ": " + std::to_string(report.files) +
+        " files (" + std::to_string(report.rows) + " rows), " + std::to_string(report.deletions) +
+        " deletions replayed, " + std::to_string(report.definitions) +
+        " segment definition versions added" +
+        (report.replaced_by == "swap" ? " (built beside the old data, then swapped in)" : "");
     runtime.log().event(
         LogLevel::info, "restore.finished",
         {{"tenant", tenant->id},
@@ -265,6 +323,7 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
          {"deletions", std::to_string(report.deletions)},
          {"bytes", std::to_string(report.bytes)},
          {"seconds", std::to_string(report.seconds)},
+         {"replaced_by", report.replaced_by},
          {"duration_ms", std::to_string(static_cast<int64_t>(report.seconds * 1000.0 + 0.5))}});
     return report;
 }

@@ -122,9 +122,10 @@ struct Lease {
     std::unique_ptr<plugin::TenantStore> store;
     uint32_t api_minor = 0;  // of the plugin: its store has the methods up to this minor
     bool broken = false;
+    bool reusable = true;  // false: closed when let go (a beside store is nobody else's)
 
     ~Lease() {
-        if (broken) store.reset();
+        if (broken || !reusable) store.reset();
         shared->release(target, tenant, std::move(store));
     }
 
@@ -317,6 +318,29 @@ std::unique_ptr<plugin::TenantStore> StorePool::open(plugin::Target& target,
     lease->tenant = tenant;
     lease->store = std::move(store);
     lease->api_minor = api_minor;
+    return std::make_unique<PooledStore>(std::move(lease));
+}
+
+std::unique_ptr<plugin::TenantStore> StorePool::open_beside(plugin::Target& target,
+                                                            const std::string& tenant,
+                                                            uint32_t api_minor) {
+    std::unique_ptr<plugin::TenantStore> victim;
+    shared_->acquire(nullptr, nullptr, victim);
+    std::unique_ptr<plugin::TenantStore> store;
+    try {
+        victim.reset();
+        store = target.open_beside(tenant);
+    } catch (...) {
+        shared_->release_slot();
+        throw;
+    }
+    auto lease = std::make_shared<Lease>();
+    lease->shared = shared_;
+    lease->target = &target;
+    lease->tenant = tenant;
+    lease->store = std::move(store);
+    lease->api_minor = api_minor;
+    lease->reusable = false;
     return std::make_unique<PooledStore>(std::move(lease));
 }
 

@@ -1,5 +1,6 @@
 #include "pg_target.hpp"
 
+#include "beside.hpp"
 #include "connection.hpp"
 #include "conninfo.hpp"
 #include "provisioning.hpp"
@@ -54,7 +55,7 @@ void PgTarget::log(LogLevel level, const char* event,
     if (host_) host_->log(level, event, fields);
 }
 
-std::unique_ptr<sightline::plugin::TenantStore> PgTarget::open(const std::string& tenant) {
+std::shared_ptr<Connection> PgTarget::connect(const std::string& tenant) const {
     const TenantNames tenant_names = names(tenant);
     const std::string secret = password_file(tenant_names);
     const std::string label = "tenant '" + tenant + "'";
@@ -88,13 +89,39 @@ std::unique_ptr<sightline::plugin::TenantStore> PgTarget::open(const std::string
         connection = std::make_shared<Connection>(
             tenant_conninfo(tenant_names, provisioned.password), label);
     }
+    return connection;
+}
+
+std::unique_ptr<sightline::plugin::TenantStore> PgTarget::open(const std::string& tenant) {
+    std::shared_ptr<Connection> connection = connect(tenant);
     try {
         migrate(*connection, *dialect_);
     } catch (...) {
-        rethrow_as_error("cannot prepare the " + label + " database");
+        rethrow_as_error("cannot prepare the " + connection->label() + " database");
     }
     return std::make_unique<PgTenantStore>(std::move(connection), *dialect_);
 }
+
+std::unique_ptr<sightline::plugin::TenantStore> PgTarget::open_beside(const std::string& tenant) {
+    std::shared_ptr<Connection> connection = connect(tenant);
+    create_beside_schema(*connection);  // discards a killed run's schema first
+    try {
+        migrate(*connection, *dialect_);  // in the beside schema: a new incarnation
+    } catch (...) {
+        rethrow_as_error("cannot prepare the schema beside the " + connection->label() +
+                         " database's tables");
+    }
+    return std::make_unique<PgTenantStore>(std::move(connection), *dialect_);
+}
+
+void PgTarget::swap_beside(const std::string& tenant) {
+    std::shared_ptr<Connection> connection = connect(tenant);
+    swap_beside_schema(*connection);
+    log(LogLevel::info, "target.tenant_database_swapped",
+        {{"tenant", tenant}, {"database", names(tenant).database}});
+}
+
+void PgTarget::discard_beside(const std::string& tenant) { drop_beside_schema(*connect(tenant)); }
 
 void PgTarget::drop(const std::string& tenant) {
     const TenantNames tenant_names = names(tenant);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "connection.hpp"
 #include "dialect.hpp"
 #include "sightline/plugin/target.hpp"
 #include "tenant_names.hpp"
@@ -24,6 +25,12 @@ public:
     void drop(const std::string& tenant) override;
     // The database name: its role and password file are named after it.
     std::string storage_name(const std::string& tenant) const override;
+    // API 1.6: the restore is built in a schema of the tenant's database and swapped in by one
+    // transaction (beside.hpp says why not another database).
+    bool supports_swap() const override { return true; }
+    std::unique_ptr<sightline::plugin::TenantStore> open_beside(const std::string& tenant) override;
+    void swap_beside(const std::string& tenant) override;
+    void discard_beside(const std::string& tenant) override;
 
     TenantNames names(const std::string& tenant) const;
     std::string password_file(const TenantNames& names) const;
@@ -31,6 +38,8 @@ public:
     std::string admin_conninfo() const;
 
 private:
+    // A session of the tenant's database as its role, provisioning what is missing first.
+    std::shared_ptr<Connection> connect(const std::string& tenant) const;
     std::string tenant_conninfo(const TenantNames& names, const std::string& password) const;
     void log(sightline::plugin::LogLevel level, const char* event,
              const sightline::plugin::LogFields& fields) const;

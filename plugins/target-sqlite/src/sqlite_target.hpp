@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "db.hpp"
 #include "sightline/plugin/target.hpp"
 
 namespace sightline::target_sqlite {
@@ -23,9 +24,25 @@ public:
     // distinct files even on a case-insensitive file system.
     std::string storage_name(const std::string& tenant) const override;
 
+    // API 1.6: a restore --replace builds <tenant>.beside.sqlite (no tenant id contains a dot, so
+    // it is nobody's database), then copies it into the tenant's database with sqlite3_backup in
+    // one write transaction: atomic and crash-safe through the tenant's WAL, seen by the other
+    // connections (serve's) like any commit, and the tenant's file (its inode, its -wal) stays
+    // the same. See docs/plugin-authors.md.
+    bool supports_swap() const override { return true; }
+    std::unique_ptr<sightline::plugin::TenantStore> open_beside(const std::string& tenant) override;
+    void swap_beside(const std::string& tenant) override;
+    void discard_beside(const std::string& tenant) override;
+
     std::string database_path(const std::string& tenant) const;
+    std::string beside_path(const std::string& tenant) const;
 
 private:
+    // A connection to path, configured and migrated; created reports whether the file is new.
+    // page_size applies to a new database only.
+    std::shared_ptr<Connection> connect(const std::string& path, const std::string& label,
+                                        int64_t page_size, bool& created) const;
+
     TargetConfig config_;
     sightline::plugin::HostServices* host_;
 };

@@ -1,4 +1,4 @@
-// Sightline plugin API, version 1.5: the one header every plugin includes.
+// Sightline plugin API, version 1.6: the one header every plugin includes.
 //
 // The boundary has two layers:
 //  * A plain-data descriptor (struct sl_plugin_descriptor) that the host reads and checks before
@@ -29,7 +29,7 @@
 #include <boost/dll/alias.hpp>
 
 #define SIGHTLINE_PLUGIN_API_MAJOR 1
-#define SIGHTLINE_PLUGIN_API_MINOR 5
+#define SIGHTLINE_PLUGIN_API_MINOR 6
 
 // The C++ ABI the interfaces assume: Itanium C++ ABI with libstdc++'s C++11 string/list ABI.
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_USE_CXX11_ABI) && _GLIBCXX_USE_CXX11_ABI

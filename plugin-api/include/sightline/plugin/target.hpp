@@ -215,6 +215,37 @@ public:
     // id cannot be given a name (too long for the database's identifiers, say). "" = not said:
     // the host then cannot check, and warns.
     virtual std::string storage_name(const std::string& /*tenant*/) const { return ""; }
+
+    // --- API 1.6 (called only on plugins built against 1.6 or later) --------------------------
+    // Build beside, then swap: how `restore --replace` replaces a tenant's data without a window
+    // in which the tenant holds part of it. The host opens an empty storage beside the tenant's,
+    // replays the archive into it, closes that store and swaps it in. Until swap_beside()
+    // commits, the tenant's data is the old data, whatever happens to the process; after, it is
+    // the new data. Other stores of the tenant (other processes: `serve`) may stay open
+    // throughout and read the new data from their next transaction on. One beside storage per
+    // tenant; the host runs at most one restore of a tenant at a time.
+    //
+    // Whether this target implements the three calls below. false: the host drops the tenant's
+    // storage and replays into a fresh one (data is lost if that process dies part-way), and
+    // warns.
+    virtual bool supports_swap() const { return false; }
+    // Discards any beside storage the tenant has (left by a killed or failed run), creates an
+    // empty one and opens a store on it: the same schema and the same calls as open(tenant)'s,
+    // and a new DataVersion incarnation. The tenant's own storage is neither read nor changed;
+    // open(tenant) still opens it. The store counts as one connection.
+    virtual std::unique_ptr<TenantStore> open_beside(const std::string& /*tenant*/) {
+        throw Error("this target plugin cannot build a tenant's data beside it (API 1.6)");
+    }
+    // Makes the beside storage the tenant's storage in one atomic step (all or nothing, also
+    // across a crash or a kill at any point), then removes what is left of it. The old data is
+    // gone afterwards; DataVersion incarnations change with it. No store of the beside storage
+    // may be open. Throws Error when there is no complete beside storage (nothing is changed).
+    virtual void swap_beside(const std::string& /*tenant*/) {
+        throw Error("this target plugin cannot swap a tenant's data (API 1.6)");
+    }
+    // Removes the tenant's beside storage if there is one (a failed restore); the tenant's own
+    // storage is not touched. No store of the beside storage may be open.
+    virtual void discard_beside(const std::string& /*tenant*/) {}
 };
 
 }  // namespace sightline::plugin

@@ -20,14 +20,16 @@ plugin::DeletionResult delete_lines(Runtime& runtime, const std::string& tenant,
 
 struct RestoreOptions {
     std::string tenant;
-    std::string into;      // a section of the profile's `targets:`; empty: the profile's target
-    bool replace = false;  // drop the destination's data of the tenant first
+    std::string into;  // a section of the profile's `targets:`; empty: the profile's target
+    // Replace the destination's data of the tenant: built beside it and swapped in (plugin API
+    // 1.6 targets), or dropped first (older targets).
+    bool replace = false;
     std::string operator_name;  // who runs it (the audit log names them)
     std::string reason;         // why (required by the CLI)
 };
 
 struct RestoreProgress {
-    const char* phase = "";  // "verify" (reading every object) or "replay"
+    const char* phase = "";  // "verify" (reading every object), "replay", or "swap"
     uint64_t entry = 0, entries = 0;
     uint64_t bytes = 0, total_bytes = 0;
 };
@@ -41,6 +43,9 @@ struct RestoreReport {
     uint64_t bytes = 0;        // archived bytes read while replaying
     uint64_t definitions = 0;  // segment definition versions added from the newest backup
     double seconds = 0;
+    // With replace: "swap" (built beside, swapped in) or "drop" (dropped, then replayed).
+    std::string replaced_by;
+    double swap_seconds = 0;  // of the swap alone
     std::string message;
     std::vector<std::string> warnings;
 };

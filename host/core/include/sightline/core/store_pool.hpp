@@ -54,6 +54,12 @@ public:
     // what target.open() throws.
     std::unique_ptr<plugin::TenantStore> open(plugin::Target& target, const std::string& tenant,
                                               uint32_t api_minor);
+    // A store of the tenant's beside storage (plugin API 1.6, Target::open_beside, which the
+    // target's plugin must provide): it counts against the budget like any store but is never
+    // kept idle nor handed to anyone else; it is closed when let go. Throws TargetBusy, or what
+    // target.open_beside() throws.
+    std::unique_ptr<plugin::TenantStore> open_beside(plugin::Target& target,
+                                                     const std::string& tenant, uint32_t api_minor);
     // Runs fn while holding one connection of the budget without a store (a target's admin
     // connection, e.g. to drop a database). Throws TargetBusy.
     void with_connection(const std::function<void()>& fn);
