@@ -210,7 +210,7 @@ class ReusingFTP_TLS(ftplib.FTP_TLS):
         return conn, size
 
 
-def legit_upload(port, ca, path):
+def legit_upload(port, ca, path, remote="legit.csv"):
     started = time.monotonic()
     steps = []
     ftp = ReusingFTP_TLS(context=ssl.create_default_context(cafile=ca), timeout=10)
@@ -220,7 +220,7 @@ def legit_upload(port, ca, path):
     ftp.prot_p()
     steps.append(("login", time.monotonic()))
     with open(path, "rb") as f:
-        reply = ftp.storbinary("STOR legit.csv", f)
+        reply = ftp.storbinary("STOR " + remote, f)
     steps.append(("upload", time.monotonic()))
     ftp.quit()
     steps.append(("quit", time.monotonic()))
@@ -351,6 +351,12 @@ tenants:
         check("its count answers before the flood",
               status == 200 and json.loads(quiet_body)["count"] > 0, f"{status} {quiet_body!r}")
 
+        quiet_upload_s, reply = legit_upload(ftps_port, ca, "upload.csv", "quiet.csv")
+        check(f"before the flood, the same upload ({quiet_upload_s:.2f} s)",
+              reply.startswith("226"), reply)
+        quiet = proc_status(proc.pid)
+        print(f"     before the flood: RSS {int(quiet['VmRSS'].split()[0]) / 1024:.1f} MB, "
+              f"{quiet['Threads']} threads", flush=True)
         sampler = Sampler(proc.pid)
         sampler.start()
         flood = Flood(ftps_port, api_port)
@@ -438,7 +444,7 @@ tenants:
         # connection on two threads.
         check(f"serve's threads stay bounded ({sampler.peak_threads} at most)",
               0 < sampler.peak_threads < 600, str(sampler.peak_threads))
-        print(f"     figures: upload {upload_s:.2f} s, count {count_s:.2f} s, peak RSS "
+        print(f"     figures: upload {upload_s:.2f} s (quiet: {quiet_upload_s:.2f} s), count {count_s:.2f} s, peak RSS "
               f"{peak_kb / 1024:.1f} MB, peak threads {sampler.peak_threads}, all closed "
               f"{last_close - flood_started:.1f} s after the flood began, test "
               f"{time.monotonic() - test_started:.1f} s", flush=True)
