@@ -1,5 +1,9 @@
 #include "connection.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <pqxx/except>
 
 #include "sightline/plugin/api.hpp"
@@ -46,8 +50,24 @@ PGconn* Connection::raw() const {
 bool Connection::alive() noexcept {
     PGconn* c = policy_.current;
     if (c == nullptr || PQstatus(c) != CONNECTION_OK) return false;
-    // libpq's socket is non-blocking: this returns at once when nothing arrived.
-    if (PQconsumeInput(c) == 0) return false;
+    // A server that shut down (a restart) sends a FATAL message and closes the socket. libpq reads
+    // the message first (while idle it only passes it to the notice processor) and sees the end of
+    // the stream only on its next read, so one PQconsumeInput still says CONNECTION_OK: read and
+    // parse what arrived, then peek at the socket for the end of stream. libpq's socket is
+    // non-blocking and MSG_DONTWAIT never waits: no round trip, no wait.
+    for (int round = 0; round < 8; ++round) {
+        if (PQconsumeInput(c) == 0) return false;
+        PQisBusy(c);  // parses what was read
+        if (PQstatus(c) != CONNECTION_OK) return false;
+        char byte = 0;
+        const ssize_t n = ::recv(PQsocket(c), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0) return false;  // closed by the server
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
+            return false;
+        }
+        // More bytes wait (a TLS record libpq has not read yet): another round reads them.
+    }
     return PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
 }
 
