@@ -78,8 +78,20 @@ PY
 )
 expect_eq "the archive's history has big.csv loaded once (failed attempts cancelled)" 1 "$replayed_entries"
 
-# A restore replays the history: the same lines and revenue, big.csv once. (It builds the
-# database beside the old one before the swap: room for both.)
+# A restore builds the database beside the old one before the swap: without room for both it
+# fails, and the tenant keeps its data.
+dd if=/dev/zero of=var/db/filler bs=64k 2>/dev/null || true
+truncate -s -32768 var/db/filler
+run "$SIGHTLINE" restore --profile profile.yaml --tenant demo --replace --reason "disk full drill"
+check "a restore without room for the new database fails" test "$code" -ne 0
+expect_contains "it names the cause" "no space left on device in $WORK/var/db" "$out"
+kept=$(stats_json profile.yaml demo)
+expect_eq "the tenant keeps its lines" "$(echo "$loaded" | json_get 'd["lines"]')" "$(echo "$kept" | json_get 'd["lines"]')"
+expect_eq "the tenant keeps its revenue" "$(echo "$loaded" | json_get 'd["revenue"]')" "$(echo "$kept" | json_get 'd["revenue"]')"
+expect_eq "the tenant database is intact after the failed restore" ok "$(integrity)"
+
+# With room, the restore replays the history: the same lines and revenue, big.csv once.
+rm var/db/filler
 mount -o remount,size=64m "$mounted"
 run "$SIGHTLINE" restore --profile profile.yaml --tenant demo --replace --reason "disk full drill"
 expect_eq "restore exits 0" 0 "$code"
