@@ -130,6 +130,7 @@ TEST(Config, DefaultsApplied) {
     EXPECT_EQ(c.max_file_bytes, int64_t{5} << 30);
     EXPECT_EQ(c.limits.ban_failures, 5);
     EXPECT_EQ(c.limits.max_per_address, 8);
+    EXPECT_EQ(c.limits.max_sessions_per_account, 4);
     EXPECT_FALSE(c.accounts[0].await_result);
 }
 
@@ -179,6 +180,14 @@ TEST(Config, Refusals) {
     j = minimal();
     j["limits"] = {{"no_such_limit", 1}};
     EXPECT_THAT(error_of(j), HasSubstr("no_such_limit"));
+    for (int bad : {0, 10001}) {
+        j = minimal();
+        j["limits"] = {{"max_sessions_per_account", bad}};
+        EXPECT_THAT(error_of(j), HasSubstr("max_sessions_per_account"));
+    }
+    j = minimal();
+    j["limits"] = {{"max_sessions_per_account", 2}};
+    EXPECT_EQ(parse_config(j.dump()).limits.max_sessions_per_account, 2);
     j = minimal();
     j["bogus"] = 1;
     EXPECT_THAT(error_of(j), HasSubstr("unknown key 'bogus'"));
