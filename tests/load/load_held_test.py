@@ -425,7 +425,18 @@ tenants:
               f"{len(late)} late")
 
         with open(os.path.join(work, "serve.log")) as f:
-            events = [json.loads(line).get("event", "") for line in f if line.startswith("{")]
+            records = [json.loads(line) for line in f if line.startswith("{")]
+        events = [r.get("event", "") for r in records]
+        # Without closing a waiting connection for it, the legitimate client would have been
+        # refused: every slot was held by the flood when it came.
+        for name, what in (("intake_ftps.closed_for_room", "FTPS"),
+                           ("api.closed_for_room", "HTTP")):
+            for_legit = [r for r in records if r.get("event") == name
+                         and r.get("for") == "127.0.0.1"]
+            flood_peers = {c["source"] for c in flood.conns}
+            check(f"{what}: the legitimate client was admitted by closing a flood connection",
+                  for_legit and all(r.get("peer") in flood_peers for r in for_legit),
+                  str(for_legit[:2]))
         for name in ("intake_ftps.closed_for_room", "intake_ftps.login_timeout",
                      "intake_ftps.too_many_from_address", "api.closed_for_room", "api.timeout",
                      "api.refused"):

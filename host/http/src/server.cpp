@@ -260,13 +260,10 @@ private:
 
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
-    // The listener is full and this connection has waited longest for a request.
+    // The listener is full and this connection has waited longest for a request (on_accept
+    // logs it).
     void close_for_room() override {
-        net::post(stream_.get_executor(), [self = this->shared_from_this()] {
-            self->server_.log.event(plugin::LogLevel::info, "api.closed_for_room",
-                                    {{"peer", self->peer_}});
-            self->close_now();
-        });
+        net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close_now(); });
     }
 
     void read_request() {
@@ -655,7 +652,12 @@ void ServerState::on_accept(tcp::socket socket) {
         socket.close(ec);
         return;
     }
-    if (admitted.closed) admitted.closed->close_for_room();
+    if (admitted.closed) {
+        admitted.closed->close_for_room();
+        log.event(
+            plugin::LogLevel::info, "api.closed_for_room",
+            {{"peer", address_text(net::ip::address_v6(admitted.closed_peer))}, {"for", peer}});
+    }
     socket.set_option(tcp::no_delay(true), ec);
     if (current->tls) {
         using TlsStream = beast::ssl_stream<beast::tcp_stream>;
