@@ -18,11 +18,20 @@ std::string limit_key(const std::string& address) {
     return boost::asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
+namespace {
+
+// Removes the times up to and including cutoff (the vector is in time order).
+void drop_before(std::vector<int64_t>& times, int64_t cutoff) {
+    auto end = times.begin();
+    while (end != times.end() && *end <= cutoff) ++end;
+    times.erase(times.begin(), end);
+}
+
+}  // namespace
+
 bool BanList::forgettable(State& state, int64_t now_us) const {
     if (state.banned_until > now_us) return false;
-    while (!state.failures.empty() && state.failures.front() <= now_us - window_us_) {
-        state.failures.pop_front();
-    }
+    drop_before(state.failures, now_us - window_us_);
     return state.failures.empty();
 }
 
@@ -53,9 +62,7 @@ bool BanList::record_failure(const std::string& address, int64_t now_us) {
     }
     State& state = it->second;
     state.failures.push_back(now_us);
-    while (!state.failures.empty() && state.failures.front() <= now_us - window_us_) {
-        state.failures.pop_front();
-    }
+    drop_before(state.failures, now_us - window_us_);
     if (static_cast<int64_t>(state.failures.size()) >= failures_) {
         state.failures.clear();
         state.banned_until = now_us + ban_us_;

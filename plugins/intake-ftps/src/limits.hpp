@@ -9,12 +9,12 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <list>
 #include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sightline::intake_ftps {
 
@@ -43,7 +43,10 @@ public:
 
 private:
     struct State {
-        std::deque<int64_t> failures;
+        // Times of the failures within the window, oldest first: at most ban_failures. A vector,
+        // not a deque: libstdc++'s deque allocates 512 bytes for its first element, which made
+        // 100,000 keys take 89 MB instead of 27.
+        std::vector<int64_t> failures;
         int64_t banned_until = 0;
         std::list<std::string>::iterator age;  // position in by_age_
     };
