@@ -115,9 +115,11 @@ void EventLog::event(plugin::LogLevel level, std::string_view name,
             try {
                 sink->on_event(at, level, name, fields);
             } catch (const std::exception& e) {
-                // Said on the log itself, never through the sinks (that could loop).
+                // Said on the log itself, never through the sinks (that could loop). Not
+                // "event": that key is the line's own name (a full disk's job history failure
+                // read as "load.failed").
                 logger_->error(render(plugin::LogLevel::error, "log.sink_failed",
-                                      {{"event", std::string(name)}, {"reason", e.what()}}));
+                                      {{"failed_event", std::string(name)}, {"reason", e.what()}}));
             }
         }
     }
