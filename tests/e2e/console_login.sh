@@ -75,7 +75,7 @@ throttled=$(cat race.* | grep -c 429 || true)
 expect_eq "24 parallel wrong passwords: 3 verified (2 free failures + 1), the rest 429" \
   "3 21" "$verified $throttled"
 expect_eq "the log has as many failed logins as were verified" 3 \
-  "$(count_events console.login_failed '"operator":"olga"')"
+  "$(count_events console.login_failed '"name":"olga"')"
 
 # 2. Two more failures from other addresses make five for olga: she is locked.
 expect_eq "a wrong password from 127.0.0.2" 401 "$(login 127.0.0.2 "$OPERATOR" wrong-a)"

@@ -190,12 +190,8 @@ public:
         if (!who || lock.locked_us > 0) {
             // The name typed is logged only when it is an operator's.
             plugin::LogFields fields{{"peer", peer}};
-            if (known) {
-                fields["operator"] = name;
-            } else {
-                fields["name"] = "unknown operator";
-                fields["name_tag"] = unknown_name_tag(name);
-            }
+            fields["name"] = known ? name : "unknown operator";
+            if (!known) fields["name_tag"] = unknown_name_tag(name);
             if (lock.locked_us > 0) fields["reason"] = "operator locked";
             runtime_.log().event(plugin::LogLevel::warn, "console.login_failed", fields);
             if (throttle_.record_failure(peer))
