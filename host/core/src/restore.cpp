@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "restore_lock.hpp"
 #include "sightline/core/evaluator_choice.hpp"
 #include "sightline/core/file_loader.hpp"
 #include "sightline/core/history.hpp"
@@ -185,6 +186,7 @@ RestoreReport restore_tenant(Runtime& runtime, const RestoreOptions& options,
     plugin::Archive& archive = runtime.archive();
 
     std::lock_guard<std::mutex> lock(runtime.pipeline().tenant_mutex(tenant->id));
+    const RestoreLock one_at_a_time(runtime.profile().state_dir, tenant->id);
     const std::vector<Step> steps = read_plan(archive, tenant->id);
     runtime.log().event(
         LogLevel::info, "restore.started",
