@@ -2,7 +2,8 @@
 # all its old data (the restore is built in the schema sightline_beside of the tenant's database
 # and swapped in by one transaction), and a rerun finishes. The body is restore_kill.bash. Needs
 # SIGHTLINE_POSTGRES_DSN (tests/pg/start-postgres.sh); skipped (exit 77) without it.
-source "$(dirname "$0")/common.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/common.sh"
 if [ -z "${SIGHTLINE_POSTGRES_DSN:-}" ]; then
   echo "skipped: SIGHTLINE_POSTGRES_DSN is not set (eval \"\$(tests/pg/start-postgres.sh)\")"
   exit 77
@@ -27,5 +28,5 @@ beside_exists() {
 }
 export -f beside_exists
 export prefix
-source "$(dirname "$0")/restore_kill.bash"
+source "$here/restore_kill.bash"
 finish
