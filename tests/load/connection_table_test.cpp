@@ -54,6 +54,17 @@ TEST(ConnectionTable, AFullListenerClosesTheLongestWaitingConnection) {
     EXPECT_EQ(table.open(), 3);
 }
 
+TEST(ConnectionTable, AClientAloneOnItsAddressOutlastsAFloodFromFewerAddresses) {
+    // Two flooding addresses knock again and again; the older lone client is never chosen.
+    ConnectionTable table(4, 10);
+    ConnectionTable::Id id;
+    auto lone = open(table, v4(9), id);
+    std::vector<std::shared_ptr<Connection>> flood;
+    for (int i = 0; i < 50; ++i) flood.push_back(open(table, v4(1 + i % 2), id));
+    EXPECT_FALSE(lone->closed);
+    EXPECT_EQ(table.open(), 4);
+}
+
 TEST(ConnectionTable, WhenEveryConnectionIsBusyANewOneIsRefused) {
     ConnectionTable table(2, 10);
     ConnectionTable::Id a, b;

@@ -24,12 +24,11 @@ ConnectionTable::Admitted ConnectionTable::admit(const Address& address) {
         return result;
     }
     if (total_ >= max_total_) {
-        // Make room: the longest waiting stops counting now and is closed by the caller.
+        // Make room: one that waits stops counting now and is closed by the caller.
         std::shared_ptr<Closable> oldest;
         while (!oldest && !waiting_.empty()) {
-            Entry& entry = entries_.at(waiting_.begin()->second);
-            waiting_.erase(waiting_.begin());
-            entry.since = 0;
+            Entry& entry = entries_.at(room_victim());
+            unwait(entry);
             uncount(entry);
             oldest = entry.connection.lock();  // null: it is being destroyed anyway
             result.closed_peer = entry.address;
@@ -61,21 +60,41 @@ void ConnectionTable::waiting(Id id) {
     if (it == entries_.end() || it->second.since != 0 || !it->second.counted) return;
     it->second.since = next_since_++;
     waiting_.emplace(it->second.since, id);
+    ++waiting_per_key_[it->second.key];
+}
+
+ConnectionTable::Id ConnectionTable::room_victim() const {
+    // The key with the most waiting connections gives one up, its longest waiting. A client
+    // waiting alone on its address is closed only once every address has one waiting at most,
+    // so a flood from fewer addresses than max_connections can never push it out, however fast
+    // it knocks.
+    int most = 0;
+    for (const auto& [key, count] : waiting_per_key_) most = std::max(most, count);
+    for (const auto& [since, id] : waiting_) {
+        if (waiting_per_key_.at(entries_.at(id).key) == most) return id;
+    }
+    return waiting_.begin()->second;
+}
+
+void ConnectionTable::unwait(Entry& entry) {
+    if (entry.since == 0) return;
+    waiting_.erase(entry.since);
+    entry.since = 0;
+    auto it = waiting_per_key_.find(entry.key);
+    if (it != waiting_per_key_.end() && --it->second <= 0) waiting_per_key_.erase(it);
 }
 
 void ConnectionTable::busy(Id id) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(id);
-    if (it == entries_.end() || it->second.since == 0) return;
-    waiting_.erase(it->second.since);
-    it->second.since = 0;
+    if (it != entries_.end()) unwait(it->second);
 }
 
 void ConnectionTable::release(Id id) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(id);
     if (it == entries_.end()) return;
-    if (it->second.since != 0) waiting_.erase(it->second.since);
+    unwait(it->second);
     uncount(it->second);
     entries_.erase(it);
 }

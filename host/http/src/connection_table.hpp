@@ -2,9 +2,10 @@
 // (limits.max_connections) and per address (limits.max_per_address; an IPv6 address counts as
 // its /64, which one host is routinely given), and which of them are waiting for a request.
 //
-// When the total is reached, the connection that has waited longest for a complete request (a
-// TLS handshake, a header or a body still trickling in, or an idle keep-alive) is closed to
-// admit the new one, so slow or idle clients cannot lock out a fresh one. Connections whose
+// When the total is reached, a connection waiting for a complete request (a TLS handshake, a
+// header or a body still trickling in, or an idle keep-alive) is closed to admit the new one, so
+// slow or idle clients cannot lock out a fresh one: the longest waiting of the address key with
+// the most waiting connections, so a client alone on its address is closed last. Connections whose
 // request is being handled or answered are never closed to make room: only when every one is
 // busy is a new connection refused. A new connection from an address already at its cap is
 // refused before anything is closed, so one address cannot push out others by knocking again.
@@ -67,6 +68,8 @@ private:
         bool counted = true;  // false once closed to make room
     };
     void uncount(Entry& entry);
+    Id room_victim() const;  // waiting_ is not empty
+    void unwait(Entry& entry);
 
     mutable std::mutex mutex_;  // guards everything below
     const int max_total_;
@@ -76,7 +79,8 @@ private:
     Id next_id_ = 1;
     uint64_t next_since_ = 1;
     std::unordered_map<Id, Entry> entries_;
-    std::map<uint64_t, Id> waiting_;  // by the time they began to wait, oldest first
+    std::map<uint64_t, Id> waiting_;      // by the time they began to wait, oldest first
+    std::map<Key, int> waiting_per_key_;  // of waiting_, by key
 };
 
 }  // namespace sightline::http::detail

@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+
 #include "limits.hpp"
 
 namespace sightline::intake_ftps {
@@ -31,11 +33,10 @@ Admission::Result Admission::admit(const std::string& address) {
             result.verdict = Verdict::total;
             return result;
         }
-        // Make room: the oldest connection not logged in is closed. It stops counting now; its
-        // thread notices the shut-down socket at once and releases the ticket.
-        Entry& oldest = entries_.at(waiting_.front());
-        waiting_.pop_front();
-        oldest.waiting = false;
+        // Make room: a connection not logged in is closed. It stops counting now; its thread
+        // notices the shut-down socket at once and releases the ticket.
+        Entry& oldest = entries_.at(room_victim());
+        unwait(oldest);
         oldest.evicted = true;
         if (oldest.fd >= 0) ::shutdown(oldest.fd, SHUT_RDWR);
         uncount(oldest);
@@ -48,7 +49,29 @@ Admission::Result Admission::admit(const std::string& address) {
     entry.key = key;
     entry.address = address;
     entry.place = waiting_.insert(waiting_.end(), result.ticket);
+    ++waiting_per_key_[key];
     return result;
+}
+
+Admission::Ticket Admission::room_victim() const {
+    // The key holding the most connections not logged in gives one up, its oldest. A client
+    // waiting alone on its address is closed only once every address holds one at most, so a
+    // flood from fewer addresses than max_connections can never push it out, however fast it
+    // knocks.
+    int64_t most = 0;
+    for (const auto& [key, count] : waiting_per_key_) most = std::max(most, count);
+    for (const Ticket ticket : waiting_) {
+        if (waiting_per_key_.at(entries_.at(ticket).key) == most) return ticket;
+    }
+    return waiting_.front();
+}
+
+void Admission::unwait(Entry& entry) {
+    if (!entry.waiting) return;
+    waiting_.erase(entry.place);
+    entry.waiting = false;
+    auto it = waiting_per_key_.find(entry.key);
+    if (it != waiting_per_key_.end() && --it->second <= 0) waiting_per_key_.erase(it);
 }
 
 bool Admission::attach(Ticket ticket, int fd) {
@@ -67,9 +90,7 @@ void Admission::note_login() {
 void Admission::logged_in(Ticket ticket) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(ticket);
-    if (it == entries_.end() || !it->second.waiting) return;
-    waiting_.erase(it->second.place);
-    it->second.waiting = false;
+    if (it != entries_.end()) unwait(it->second);
 }
 
 void Admission::release(Ticket ticket) {
@@ -77,7 +98,7 @@ void Admission::release(Ticket ticket) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(ticket);
     if (it == entries_.end()) return;
-    if (it->second.waiting) waiting_.erase(it->second.place);
+    unwait(it->second);
     if (!it->second.evicted) uncount(it->second);
     entries_.erase(it);
 }

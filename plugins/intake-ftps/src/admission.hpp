@@ -3,10 +3,11 @@
 // happens when the total is reached.
 //
 // A flood of connections that never log in must not lock out a fresh client: when the total is
-// reached, the oldest connection that has not logged in yet is closed to make room (its socket
-// is shut down; its own thread sees the end and finishes). Logged-in sessions are never closed
-// to make room: only when every open connection is logged in is a new one refused. A new
-// connection from an address already at its own cap is refused before anything is closed, so
+// reached, a connection that has not logged in yet is closed to make room (its socket is shut
+// down; its own thread sees the end and finishes): the oldest of the address key that holds the
+// most such connections, so a client alone on its address is closed last. Logged-in sessions are
+// never closed to make room: only when every open connection is logged in is a new one refused. A
+// new connection from an address already at its own cap is refused before anything is closed, so
 // one address cannot push out others' connections by knocking again and again.
 //
 // Each connection's session runs in its own thread, which attaches itself (attach()), so the
@@ -62,6 +63,8 @@ private:
     };
     void logged_in(Ticket ticket);
     void uncount(const Entry& entry);
+    Ticket room_victim() const;  // waiting_ is not empty
+    void unwait(Entry& entry);
 
     std::mutex mutex_;  // guards everything below
     int64_t max_total_;
@@ -71,6 +74,7 @@ private:
     Ticket next_ticket_ = 1;
     std::unordered_map<Ticket, Entry> entries_;
     std::list<Ticket> waiting_;  // not logged in and not closed to make room, oldest first
+    std::map<std::string, int64_t> waiting_per_key_;  // of waiting_, by key
 };
 
 }  // namespace sightline::intake_ftps

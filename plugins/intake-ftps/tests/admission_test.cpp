@@ -78,6 +78,20 @@ TEST(Admission, AFullServerClosesTheOldestConnectionNotLoggedIn) {
     EXPECT_EQ(admission.open(), 2);
 }
 
+TEST(Admission, AClientAloneOnItsAddressOutlastsAFloodFromFewerAddresses) {
+    // Two flooding addresses knock again and again; the older lone client is never chosen.
+    Admission admission(4, 100);
+    Pair lone;
+    ASSERT_TRUE(admission.attach(admission.admit("10.0.0.9").ticket, lone.server));
+    for (int i = 0; i < 50; ++i) {
+        const auto r = admission.admit(i % 2 ? "10.0.0.1" : "10.0.0.2");
+        ASSERT_EQ(r.verdict, V::ok);
+        EXPECT_NE(r.evicted_peer, "10.0.0.9");
+    }
+    EXPECT_FALSE(lone.closed_by_server());
+    EXPECT_EQ(admission.open(), 4);
+}
+
 TEST(Admission, AnAddressAtItsCapClosesNobody) {
     // Knocking again and again from a full address must not push out other clients.
     Admission admission(2, 1);
