@@ -260,7 +260,7 @@ private:
 
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
-    // The listener is full and this connection has waited longest for a request (on_accept
+    // The listener is full and the table chose this waiting connection to make room (on_accept
     // logs it).
     void close_for_room() override {
         net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close_now(); });

@@ -75,8 +75,8 @@ struct ApiSettings {
     std::vector<ApiToken> tokens;
     int64_t max_body_bytes = 1 << 20;
     int read_timeout_ms = 10000;
-    // Connections at once; when reached, the one waiting longest for a request is closed to
-    // admit a new one (host/http/src/connection_table.hpp).
+    // Connections at once; when reached, one waiting for a request is closed to admit a new one
+    // (host/http/src/connection_table.hpp).
     int max_connections = 256;
     int max_per_address = 64;            // connections at once from one address (IPv6: its /64)
     int threads = 4;                     // request handlers (evaluations) running at once

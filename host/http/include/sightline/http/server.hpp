@@ -1,7 +1,7 @@
 // The host's internal HTTP(S) listener (Boost.Beast over Asio, OpenSSL): the `api:` section of a
 // profile (docs/api.md). Per connection: the peer must be in the allow-list (else the connection
 // is closed at once), at most max_per_address from its address and max_connections in all (when
-// full, the connection waiting longest for a request is closed to admit the new one), TLS 1.2+
+// full, one waiting for a request is closed to admit the new one: connection_table.hpp), TLS 1.2+
 // when on, a whole request within read_timeout_ms (else the connection is closed), bodies up to
 // max_body_bytes (else 413). Connections cost no thread: two threads do all the network work.
 // Per request: a bearer token (401), its tenants only (403), then the route's handler on a
