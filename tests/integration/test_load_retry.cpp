@@ -32,7 +32,13 @@ public:
         throw plugin::Error("not kept");
     }
     bool contains(const std::string&, const std::string&) override { return false; }
+    int cancels_to_refuse = 0;  // "cancelled" entries refused (disk full) this many times
     void append_history(const std::string& t, const std::string& json) override {
+        if (cancels_to_refuse > 0 && json.find("\"type\":\"cancelled\"") != std::string::npos) {
+            --cancels_to_refuse;
+            throw plugin::Error("archive-fs: cannot write history.jsonl: No space left on device",
+                                true);
+        }
         entries[t].push_back(json);
     }
     std::vector<std::string> history(const std::string& t) override { return entries[t]; }
@@ -161,6 +167,20 @@ TEST_F(LoadRetry, TransientFailureIsRetriedWithDoublingPausesAndLandsOnce) {
     EXPECT_EQ(target.db.lines, 2u);
     EXPECT_EQ(target.db.files.size(), 1u);
     EXPECT_EQ(loaded_entries_not_cancelled(), 1u);  // a restore would replay it exactly once
+}
+
+TEST_F(LoadRetry, ACancelTheFullArchiveRefusedIsWrittenBeforeTheRetrysEntry) {
+    // The commit fails and so does the archive's "cancelled" entry (one disk, full); the next
+    // attempt cannot write it either, the third can: only then does it enter its own load.
+    target.db.commits_to_fail = 1;
+    archive.cancels_to_refuse = 2;
+    const core::LoadReport report = load();
+    EXPECT_EQ(report.outcome, plugin::UploadOutcome::loaded) << report.message;
+    EXPECT_EQ(target.db.lines, 2u);
+    EXPECT_EQ(loaded_entries_not_cancelled(), 1u);  // a restore replays the file once
+    const auto& history = archive.entries["acme"];
+    ASSERT_EQ(history.size(), 3u);  // loaded (failed attempt), its cancel, loaded (retry)
+    EXPECT_NE(history[1].find("\"type\":\"cancelled\""), std::string::npos) << history[1];
 }
 
 TEST_F(LoadRetry, CommitThatLandedBeforeTheConnectionDroppedIsNotLoadedTwice) {

@@ -242,6 +242,37 @@ LoadReport Pipeline::process(const LoadRequest& in, const ProgressFunction& prog
     return report;
 }
 
+void Pipeline::write_unwritten_cancels(const std::string& tenant) {
+    std::vector<std::string> entries;
+    {
+        std::lock_guard<std::mutex> lock(unwritten_guard_);
+        auto it = unwritten_cancels_.find(tenant);
+        if (it == unwritten_cancels_.end()) return;
+        entries = it->second;
+    }
+    size_t written = 0;
+    std::string failure;
+    for (; written < entries.size(); ++written) {
+        try {
+            archive_.append_history(tenant, entries[written]);
+        } catch (const std::exception& e) {
+            failure = e.what();
+            break;
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(unwritten_guard_);
+        auto& left = unwritten_cancels_[tenant];
+        left.erase(left.begin(), left.begin() + static_cast<std::ptrdiff_t>(written));
+        if (left.empty()) unwritten_cancels_.erase(tenant);
+    }
+    // Another entry first would make the failed attempt's entry count in a restore.
+    if (!failure.empty())
+        throw plugin::Error(
+            "the archive cannot yet record that an earlier attempt was cancelled: " + failure,
+            true);
+}
+
 LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant,
                          const ProgressFunction& progress, int64_t& attempt_at_us,
                          int64_t earlier_attempt_us) {
@@ -271,6 +302,7 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
     }
     const uint64_t size = static_cast<uint64_t>(st.st_size);
 
+    write_unwritten_cancels(tenant.id);
     std::unique_ptr<plugin::TenantStore> store = target_.open(tenant.id);
     std::unique_ptr<plugin::ObjectWriter> object = archive_.create(tenant.id);
     Sha256 sha;
@@ -382,10 +414,21 @@ LoadReport Pipeline::run(const LoadRequest& request, const TenantProfile& tenant
         // The history says loaded; say it did not happen, so a restore does not replay it. (A
         // crash right here leaves the entry standing: the file stays pending and its retry is
         // a duplicate the restore skips, or, for a full upload, the same replacement again.)
+        const std::string cancel = cancelled_entry_json(tenant.id, entry_id, clock_us_(), e.what());
         try {
-            archive_.append_history(
-                tenant.id, cancelled_entry_json(tenant.id, entry_id, clock_us_(), e.what()));
-        } catch (...) {
+            archive_.append_history(tenant.id, cancel);
+        } catch (const std::exception& unwritten) {
+            // The archive's disk is full too: the entry goes in before the tenant's next one
+            // (the retry's). A restore skips the attempt by its id wherever the entry lands.
+            {
+                std::lock_guard<std::mutex> lock(unwritten_guard_);
+                unwritten_cancels_[tenant.id].push_back(cancel);
+            }
+            log_.event(LogLevel::error, "load.cancel_unwritten",
+                       {{"tenant", tenant.id},
+                        {"file", request.name},
+                        {"entry", entry_id},
+                        {"reason", unwritten.what()}});
         }
         throw;
     }

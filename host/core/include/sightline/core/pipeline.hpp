@@ -95,8 +95,15 @@ private:
                    const ProgressFunction& progress, int64_t& attempt_at_us,
                    int64_t earlier_attempt_us);
 
+    // Appends the "cancelled" entries the archive could not take when their attempts failed
+    // (its disk full, say) before anything else goes into the tenant's history; throws a
+    // transient Error while it still cannot. Called with the tenant's mutex held.
+    void write_unwritten_cancels(const std::string& tenant);
+
     plugin::Archive& archive_;
     plugin::Target& target_;
+    std::mutex unwritten_guard_;
+    std::map<std::string, std::vector<std::string>> unwritten_cancels_;  // tenant -> entries
     std::shared_ptr<const std::vector<TenantProfile>> tenants() const;
     mutable std::mutex tenants_guard_;
     std::shared_ptr<const std::vector<TenantProfile>> tenants_;
