@@ -118,7 +118,8 @@ public:
           sessions_(options.clock ? options.clock : runtime.clock()),
           throttle_(options.clock ? options.clock : runtime.clock()),
           lockout_(options.clock ? options.clock : runtime.clock()),
-          verifications_(static_cast<int>(std::thread::hardware_concurrency())) {}
+          // At most 4 scrypt checks at once (16 MiB each), fewer on a smaller host; never 0.
+          verifications_(std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 4)) {}
 
     // Against cross-site requests: a header a form cannot send (X-Requested-With, which a
     // cross-origin script may not send without a CORS preflight we never answer), and an Origin,

@@ -47,7 +47,9 @@ Server::Server(Config config, plugin::HostServices& host)
       bans_(config_.limits.ban_failures, config_.limits.ban_window_seconds * 1'000'000,
             config_.limits.ban_seconds * 1'000'000),
       connections_(config_.limits.max_connections, config_.limits.max_per_address),
-      verifications_(std::max<int64_t>(1, std::thread::hardware_concurrency())) {}
+      // One scrypt check per hardware thread, but at most 4 at once: each takes 16 MiB, and the
+      // memory bound must not grow with the host's cores.
+      verifications_(std::clamp<int64_t>(std::thread::hardware_concurrency(), 1, 4)) {}
 
 Server::~Server() {
     try {
