@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine: installs what it needs, builds with
-# -Werror, runs every test (unit, plugin, integration, end-to-end), then the unit and plugin
-# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# -Werror, runs every test (unit, plugin, integration, end-to-end, load), a short run of every
+# libFuzzer target (tests/fuzz), then the unit and plugin tests again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 #   tests/run.sh            everything
 #   SKIP_SANITIZERS=1 tests/run.sh   skip the sanitizer pass
+#   SKIP_FUZZ=1 tests/run.sh         skip the fuzz smoke run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/install-deps
@@ -17,6 +19,12 @@ trap 'tests/pg/stop-postgres.sh || true' EXIT
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGHTLINE_WERROR=ON >/dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900
+
+# Every fuzz target: its seeds and regression inputs once, then 20 s of fuzzing each (clang-15,
+# only the fuzz targets and what they link; longer runs: tests/fuzz/run.sh --minutes N).
+if [ -z "${SKIP_FUZZ:-}" ]; then
+  tests/fuzz/run.sh --ci
+fi
 
 if [ -z "${SKIP_SANITIZERS:-}" ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSIGHTLINE_WERROR=ON \
