@@ -30,7 +30,12 @@ Response error_response(int status, const std::string& code, const std::string& 
             error["details"].push_back(
                 {{"path", d.path}, {"code", d.code}, {"message", d.message}});
     }
-    return json_response(status, nlohmann::json{{"error", error}}.dump());
+    // Messages quote what the caller sent (a method, a key, a parser's complaint), which may be
+    // invalid UTF-8: the strict dump() threw from inside the server's own error handling, which
+    // ended the process (a one-request crash found by fuzz target http_request). Invalid bytes
+    // become U+FFFD instead.
+    return json_response(status, nlohmann::json{{"error", error}}.dump(
+                                     -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 namespace {
