@@ -82,13 +82,15 @@ std::string profile_text(const std::string& dir) {
            "/db}}\nevaluators:\n  - plugin: evaluator-memory\n"
            "tenants:\n  - {id: acme, active_days: 30, inactive_days: 200}\n  - {id: globex}\n"
            "api:\n  listen: [\"127.0.0.1:0\"]\n  tls: off\n  tokens:\n"
-           "    - {name: fuzz-all, sha256: " + core::sha256_hex("fuzz-token-all") +
+           "    - {name: fuzz-all, sha256: " +
+           core::sha256_hex("fuzz-token-all") +
            ", tenants: [\"*\"]}\n"
-           "    - {name: fuzz-acme, sha256: " + core::sha256_hex("fuzz-token-acme") +
+           "    - {name: fuzz-acme, sha256: " +
+           core::sha256_hex("fuzz-token-acme") +
            ", tenants: [acme]}\n"
            "  limits: {max_body_bytes: 65536}\n"
-           "operators:\n  - {name: olga, password: \"" + olga + "\"}\n  - {name: " +
-           kHarnessOperator + ", password: \"" + cheap + "\"}\n";
+           "operators:\n  - {name: olga, password: \"" +
+           olga + "\"}\n  - {name: " + kHarnessOperator + ", password: \"" + cheap + "\"}\n";
 }
 
 void load_tenant(World& w) {
@@ -115,11 +117,12 @@ std::optional<http::Response> send(const std::string& bytes) {
 }
 
 void log_in(World& w) {
-    const std::string body = std::string(R"({"name":")") + kHarnessOperator +
-                             R"(","password":")" + kHarnessPassword + "\"}";
-    const auto r = send("POST /console/login HTTP/1.1\r\nHost: fuzz\r\nX-Requested-With: f\r\n"
-                        "Content-Type: application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body);
+    const std::string body = std::string(R"({"name":")") + kHarnessOperator + R"(","password":")" +
+                             kHarnessPassword + "\"}";
+    const auto r = send(
+        "POST /console/login HTTP/1.1\r\nHost: fuzz\r\nX-Requested-With: f\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
     FUZZ_CHECK(r && r->status == 200);
     const std::string& cookie = r->headers.at("Set-Cookie");
     const size_t start = cookie.find('=') + 1;
@@ -127,8 +130,10 @@ void log_in(World& w) {
 }
 
 bool session_alive(World& w) {
-    const auto r = send("GET /console/api/session HTTP/1.1\r\nHost: fuzz\r\nCookie: "
-                        "sightline_console=" + w.session + "\r\n\r\n");
+    const auto r = send(
+        "GET /console/api/session HTTP/1.1\r\nHost: fuzz\r\nCookie: "
+        "sightline_console=" +
+        w.session + "\r\n\r\n");
     return r && r->status == 200;
 }
 
@@ -156,6 +161,13 @@ void check(const http::Response& r) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    if (!fs::exists(plugin_dir() + "/sightline-target-sqlite.so")) {
+        std::fprintf(stderr,
+                     "fuzz_http_request: no plugins in %s: build the main tree (build/test) or "
+                     "set SIGHTLINE_FUZZ_PLUGIN_DIR to an uninstrumented build's plugin folder\n",
+                     plugin_dir().c_str());
+        std::exit(1);
+    }
     auto* w = new World;
     g_world = w;
     const char* tmp = std::getenv("TMPDIR");
@@ -164,9 +176,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     fs::create_directories(w->dir);
     fs::permissions(w->dir, fs::perms::owner_all);
     write(w->dir + "/profile.yaml", profile_text(w->dir));
-    w->runtime = std::make_unique<core::Runtime>(w->dir + "/profile.yaml", plugin_dir(), [w] {
-        return w->now_us += 10'000;
-    });
+    w->runtime = std::make_unique<core::Runtime>(w->dir + "/profile.yaml", plugin_dir(),
+                                                 [w] { return w->now_us += 10'000; });
     const auto& profile = w->runtime->profile();
     w->operators = std::make_unique<core::OperatorRegistry>(
         profile.state_dir, profile.operators,
@@ -184,9 +195,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     w->server = std::make_unique<http::Server>(*profile.api, std::move(router), w->runtime->log());
     load_tenant(*w);
     const std::string vip = R"({"id":"vip","name":"VIP","rule":{"revenue":{"min":100}}})";
-    const auto put = send("PUT /v1/tenants/acme/segments/vip HTTP/1.1\r\nHost: fuzz\r\n"
-                          "Authorization: Bearer fuzz-token-all\r\nContent-Length: " +
-                          std::to_string(vip.size()) + "\r\n\r\n" + vip);
+    const auto put = send(
+        "PUT /v1/tenants/acme/segments/vip HTTP/1.1\r\nHost: fuzz\r\n"
+        "Authorization: Bearer fuzz-token-all\r\nContent-Length: " +
+        std::to_string(vip.size()) + "\r\n\r\n" + vip);
     FUZZ_CHECK(put && (put->status == 200 || put->status == 201));
     log_in(*w);
     std::atexit([] {
