@@ -420,7 +420,11 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
 
     c.scalar(root["state_dir"], "state_dir", p.state_dir);
 
-    if (const YAML::Node log = root["log"]; log.IsDefined()) {
+    // A section given as a scalar or a list is an error, not a subscript that throws (found by
+    // fuzzing: `log: x` ended `profile check`, and a reload with it stopped serve).
+    if (const YAML::Node log = root["log"]; log.IsDefined() && !log.IsMap()) {
+        c.fail(log, "log", "expected a mapping (format, level, file)");
+    } else if (log.IsDefined()) {
         c.only_keys(log, "log", {"format", "level", "file"});
         if (c.scalar(log["format"], "log.format", p.log.format) && p.log.format != "text" &&
             p.log.format != "json")
@@ -431,7 +435,9 @@ Profile load_profile(const std::string& path, std::vector<ProfileError>& errors)
         c.scalar(log["file"], "log.file", p.log.file);
     }
 
-    if (const YAML::Node plugins = root["plugins"]; plugins.IsDefined()) {
+    if (const YAML::Node plugins = root["plugins"]; plugins.IsDefined() && !plugins.IsMap()) {
+        c.fail(plugins, "plugins", "expected a mapping (path, allow)");
+    } else if (plugins.IsDefined()) {
         c.only_keys(plugins, "plugins", {"path", "allow"});
         c.string_list(plugins["path"], "plugins.path", p.plugin_path);
         if (plugins["allow"].IsDefined()) {
