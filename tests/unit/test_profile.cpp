@@ -130,6 +130,16 @@ TEST(Profile, NotYamlGivesLine) {
     EXPECT_NE(errors[0].message.find("not valid YAML"), std::string::npos);
 }
 
+// Found by the profile fuzz target: a section's subscript on a scalar threw out of load_profile.
+TEST(Profile, SectionsThatAreNotMappingsAreErrors) {
+    for (const std::string section : {"log: x\n", "plugins: x\n", "plugins: [a]\n"}) {
+        std::vector<ProfileError> errors;
+        ASSERT_NO_THROW(load_profile(write_profile(std::string(minimal) + section), errors));
+        ASSERT_FALSE(errors.empty()) << section;
+        EXPECT_NE(errors[0].message.find("expected a mapping"), std::string::npos) << section;
+    }
+}
+
 TEST(Profile, AllowListRefusesOtherPlugins) {
     std::vector<ProfileError> errors;
     std::string text = minimal;
