@@ -6,7 +6,7 @@
 # For each target (default: every folder of tests/fuzz with a fuzz_<name>.cpp), in parallel up to
 # J at a time (default: the number of CPUs):
 #   1. replays every seed (corpus/) and regression input (regressions/) once: a crash there fails;
-#   2. fuzzes for the given time (default 60 s; --ci: 20 s) with the target's dict, into a working
+#   2. fuzzes for the given time (default 60 s; --ci: 15 s) with the target's dict, into a working
 #      corpus build/fuzz/corpus/<name>/ seeded from the repository's (which is never written),
 #      crash artifacts into build/fuzz/crashes/<name>/, the log into build/fuzz/logs/<name>.log.
 # Prints one summary line per target; exits nonzero when any target crashed or failed to build.
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-if [ "$ci" = 1 ] && [ "$seconds_given" = 0 ]; then seconds=20; fi
+if [ "$ci" = 1 ] && [ "$seconds_given" = 0 ]; then seconds=15; fi
 [[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "run.sh: bad time" >&2; exit 2; }
 [[ "$jobs" =~ ^[0-9]+$ ]] && [ "$jobs" -gt 0 ] || { echo "run.sh: bad --jobs" >&2; exit 2; }
 
