@@ -1,6 +1,8 @@
 #include "connection.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -22,9 +24,35 @@ Connection::Policy::handle Connection::Policy::do_dropconnect(handle orig) noexc
     return connect_direct::do_dropconnect(orig);
 }
 
+namespace {
+
+// The server counts a session until its backend has exited, which happens after libpq has
+// already closed its end. A store closed to make room in the connection budget must be gone from
+// the server before its replacement opens, or the server sees one connection more than the
+// budget. The backend closes the socket as it exits (after leaving pg_stat_activity), so reading
+// a duplicate of the socket to its end waits for exactly that; bounded, as a close must not hang.
+void wait_for_server_close(int fd) {
+    constexpr int kMaxWaitMs = 250;
+    char sink[256];
+    pollfd p{fd, POLLIN, 0};
+    while (::poll(&p, 1, kMaxWaitMs) > 0) {
+        const ssize_t n = ::recv(fd, sink, sizeof sink, MSG_DONTWAIT);
+        if (n == 0) return;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return;
+    }
+}
+
+}  // namespace
+
 Connection::Policy::handle Connection::Policy::do_disconnect(handle orig) noexcept {
     current = nullptr;
-    return connect_direct::do_disconnect(orig);
+    const int fd = orig != nullptr && PQstatus(orig) == CONNECTION_OK ? ::dup(PQsocket(orig)) : -1;
+    handle result = connect_direct::do_disconnect(orig);
+    if (fd >= 0) {
+        wait_for_server_close(fd);
+        ::close(fd);
+    }
+    return result;
 }
 
 // The base is constructed with a reference to policy_, which is initialized afterwards: the
