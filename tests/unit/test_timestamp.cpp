@@ -46,6 +46,20 @@ TEST(Timestamp, OffsetsAreConvertedToUtc) {
     EXPECT_EQ(parse_ok("2026-11-29T23:59:59+23:59"), parse_ok("2026-11-29T00:00:59Z"));
 }
 
+// Found by fuzzing: an offset carried the instant into year 10000 (or year 0) in UTC, which
+// could not be written back as a timestamp.
+TEST(Timestamp, AnOffsetCannotCarryTheInstantOutOfTheYears0001To9999) {
+    const std::string outside = "the instant in UTC is outside the years 0001-9999";
+    EXPECT_EQ(parse_error("9999-12-31T23:59:59.9999-23:59"), outside);
+    EXPECT_EQ(parse_error("9999-12-31T23:00:00-01:00"), outside);
+    EXPECT_EQ(parse_error("0001-01-01T00:00:00+00:01"), outside);
+    EXPECT_EQ(format_timestamp(parse_ok("9999-12-31T23:59:59.999999Z")),
+              "9999-12-31T23:59:59.999999Z");
+    EXPECT_EQ(format_timestamp(parse_ok("9999-12-31T23:59:59+01:00")), "9999-12-31T22:59:59Z");
+    EXPECT_EQ(format_timestamp(parse_ok("0001-01-01T00:00:00Z")), "0001-01-01T00:00:00Z");
+    EXPECT_EQ(format_timestamp(parse_ok("0001-01-01T00:00:00-00:01")), "0001-01-01T00:01:00Z");
+}
+
 TEST(Timestamp, FractionalSecondsUpToMicroseconds) {
     EXPECT_EQ(parse_ok("2026-11-29T13:55:00.5Z"), t_2026_11_29_13_55 + 500000);
     EXPECT_EQ(parse_ok("2026-11-29T13:55:00.123456Z"), t_2026_11_29_13_55 + 123456);

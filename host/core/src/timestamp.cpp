@@ -137,6 +137,15 @@ std::optional<int64_t> parse_timestamp(std::string_view text, std::string& reaso
     const int64_t seconds = days_from_civil(year, month, day) * seconds_per_day +
                             clock.hour * 3600 + clock.minute * 60 + clock.second -
                             clock.offset_seconds;
+    // The offset can carry the instant past the years a timestamp may name
+    // ("9999-12-31T23:59:59-01:00" is in year 10000 in UTC), where it could not be written back
+    // (found by fuzz target numbers).
+    static const int64_t first = days_from_civil(1, 1, 1) * seconds_per_day;
+    static const int64_t last = (days_from_civil(9999, 12, 31) + 1) * seconds_per_day - 1;
+    if (seconds < first || seconds > last) {
+        fail(reason, "the instant in UTC is outside the years 0001-9999");
+        return std::nullopt;
+    }
     return seconds * micros_per_second + clock.micros;
 }
 
