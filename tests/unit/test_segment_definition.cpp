@@ -238,6 +238,17 @@ TEST(SegmentDefinition, YamlWithInvalidUtf8IsASyntaxError) {
     }
 }
 
+// Found by the segment_document fuzz target: YAML's -0 was kept as written, JSON's -0 reads as
+// the integer 0, so one definition had two canonical forms depending on its format.
+TEST(SegmentDefinition, MinusZeroHasOneCanonicalFormInJsonAndYaml) {
+    const auto a = parse_definition(R"({"id":"z","name":"Z","rule":{"orders":{"min":-0}}})",
+                                    DefinitionFormat::json);
+    const auto b =
+        parse_definition("id: z\nname: Z\nrule: {orders: {min: -0}}\n", DefinitionFormat::yaml);
+    EXPECT_EQ(a.canonical_json, b.canonical_json);
+    EXPECT_NE(b.canonical_json.find(R"("min":0)"), std::string::npos) << b.canonical_json;
+}
+
 TEST(SegmentDefinition, LastAndFirstPurchase) {
     auto d = valid(with_rule(R"({"last_purchase":{"within_days":30,"before_days":7}})"));
     EXPECT_EQ(d.rule.within_days, 30);

@@ -164,6 +164,9 @@ Node scalar(const std::string& tag, const std::string& value) {
     if (numeric && i == value.size()) {
         n.kind = Node::Kind::number;
         n.text = value[0] == '+' ? value.substr(1) : value;
+        // As the JSON reader writes it (an integer's value): the canonical form of a definition
+        // must not depend on the format it came in (found by fuzz target segment_document).
+        if (n.text == "-0") n.text = "0";
     } else {
         n.kind = Node::Kind::string;
         n.text = value;
