@@ -32,7 +32,8 @@ namespace {
 
 constexpr const char* kTenant = "acme";
 // The object stored at start (its SHA-256 is in the seeds and the dictionary).
-constexpr const char* kObject = "order,timestamp,customer,item,price\no1,2024-01-01T00:00:00Z,7,a,1\n";
+constexpr const char* kObject =
+    "order,timestamp,customer,item,price\no1,2024-01-01T00:00:00Z,7,a,1\n";
 
 std::string g_root;
 std::string g_history;

@@ -138,7 +138,7 @@ struct Line {
     int64_t day;
     uint64_t customer;
     const char* item;
-    int64_t price;  // millionths
+    int64_t price;        // millionths
     const char* channel;  // nullptr: absent
     int64_t qty;
 };
@@ -210,8 +210,7 @@ void write_seeds(const std::string& dir) {
         const std::string bytes = ec::encode_snapshot(*seed.snapshot);
         // Mode byte 0: the file as written; 1: the harness fixes size and checksum.
         for (char mode : {'\0', '\1'}) {
-            std::ofstream out(dir + "/" + seed.name + (mode ? "-fixed" : "-raw"),
-                              std::ios::binary);
+            std::ofstream out(dir + "/" + seed.name + (mode ? "-fixed" : "-raw"), std::ios::binary);
             out.put(mode);
             out << bytes;
         }

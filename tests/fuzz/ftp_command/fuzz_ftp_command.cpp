@@ -138,8 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Bans are per run, so that a run's outcome does not depend on the runs before it.
     BanList bans(w.config.limits.ban_failures, w.config.limits.ban_window_seconds * 1'000'000,
                  w.config.limits.ban_seconds * 1'000'000);
-    Shared shared{*w.settings, *w.host,        *w.landing,       *w.queue, *w.ports, w.io,
-                  bans,        *w.verifications, w.stopping,     w.sink,   w.dummy_hash};
+    Shared shared{*w.settings, *w.host,          *w.landing, *w.queue, *w.ports,    w.io,
+                  bans,        *w.verifications, w.stopping, w.sink,   w.dummy_hash};
     {
         Session session(shared, wire, peer);
         session.run();
